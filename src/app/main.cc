@@ -1,0 +1,51 @@
+// atiende: the server and CLI. Commands register themselves (see command.h).
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include "app/command.h"
+#include "common/log.h"
+
+int main(int argc, char** argv) {
+  using namespace atiende::app;
+  CLI::App app{
+      "atiende: a self-hosted customer-support assistant (RAG with citations, account tasks,\n"
+      "handoff, evaluation). Run `atiende <command> --help` for the options of a command."};
+  app.require_subcommand(1);
+  app.fallthrough();  // global options are accepted after the subcommand too
+  GlobalOptions globals;
+  app.add_option("--data", globals.data_dir,
+                 "Data directory (default ./atiende-data; env ATIENDE_DATA)");
+  app.add_option("--config", globals.config_file, "TOML config file (env ATIENDE_CONFIG)");
+  app.add_flag("--json", globals.json, "Machine-readable JSON output on stdout");
+  app.add_option("--log-level", globals.log_level, "trace|debug|info|warn|error|off (default warn)");
+
+  std::map<CLI::App*, std::function<int()>> runners;
+  for (auto& command : command_registry()) {
+    auto* sub = app.add_subcommand(command.name);
+    sub->fallthrough();
+    runners[sub] = command.setup(*sub, globals);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  std::string level = globals.log_level;
+  if (level.empty()) {
+    const char* env_level = std::getenv("ATIENDE_LOG_LEVEL");
+    level = env_level ? env_level : "warn";
+  }
+  atiende::init_logging(level);
+  for (auto* sub : app.get_subcommands()) {
+    auto it = runners.find(sub);
+    if (it != runners.end()) return it->second();
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,50 @@
+#include "common/files.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace atiende {
+
+Result<std::string> read_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::invalid_argument(path.string() + ": is a directory, not a file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Status::not_found(path.string() + ": cannot open (" + std::strerror(errno) + ")");
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return Status::internal(path.string() + ": read error");
+  return buffer.str();
+}
+
+Status write_file_atomic(const std::filesystem::path& path, std::string_view content) {
+  const std::filesystem::path temp = path.string() + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      return Status::unavailable(temp.string() + ": cannot write (" + std::strerror(errno) + ")");
+    }
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) return Status::unavailable(temp.string() + ": write failed");
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) return Status::unavailable(path.string() + ": rename failed: " + ec.message());
+  return {};
+}
+
+Status ensure_directory(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) return Status::unavailable(path.string() + ": cannot create directory: " + ec.message());
+  return {};
+}
+
+}  // namespace atiende

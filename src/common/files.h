@@ -1,0 +1,19 @@
+#pragma once
+/// File helpers that return Status instead of throwing.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace atiende {
+
+/// Whole file as bytes. Errors name the path.
+Result<std::string> read_file(const std::filesystem::path& path);
+/// Writes to "<path>.tmp" then renames, so readers never see a half-written file.
+Status write_file_atomic(const std::filesystem::path& path, std::string_view content);
+/// Creates the directory and its parents when missing.
+Status ensure_directory(const std::filesystem::path& path);
+
+}  // namespace atiende

@@ -1,0 +1,70 @@
+#pragma once
+/// Store: the durable state of atiende behind one interface, so that SQLite (the embedded
+/// default) and PostgreSQL (several nodes) are interchangeable. This header covers the knowledge
+/// base (documents and chunks); later capabilities add their own repositories beside it
+/// (conversations, feedback, audit...), each with its own migrations.
+///
+/// Thread-safety: implementations are safe to call from several threads; each call is atomic.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "store/types.h"
+
+namespace atiende::store {
+
+/// What an upsert changed, so that indexes can follow incrementally.
+struct UpsertOutcome {
+  std::vector<int64_t> removed_chunk_ids;  ///< chunks of the previous version (now gone)
+  std::vector<Chunk> inserted_chunks;      ///< with their new ids
+  bool replaced = false;                   ///< the document existed before
+  bool unchanged = false;                  ///< same content hash: nothing was written
+};
+
+/// Paging and filtering for document listings.
+struct DocumentQuery {
+  std::string type;      ///< empty = any
+  int64_t offset = 0;
+  int64_t limit = 100;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  /// Inserts or replaces a document and all its chunks in one transaction. When a document with
+  /// the same id and content hash exists, nothing is written (`unchanged`). Bumps generation().
+  virtual Result<UpsertOutcome> upsert_document(const Document& document,
+                                                const std::vector<Chunk>& chunks) = 0;
+  /// Removes a document and its chunks; returns the removed chunk ids. not_found when absent.
+  virtual Result<std::vector<int64_t>> delete_document(const std::string& doc_id) = 0;
+
+  /// std::nullopt when absent.
+  virtual Result<std::optional<Document>> get_document(const std::string& doc_id) = 0;
+  virtual Result<std::vector<Document>> list_documents(const DocumentQuery& query) = 0;
+  virtual Result<int64_t> count_documents() = 0;
+
+  /// Chunks of one document, by ordinal.
+  virtual Result<std::vector<Chunk>> chunks_of(const std::string& doc_id) = 0;
+  /// Chunks by id, in the order asked; ids that do not exist are skipped.
+  virtual Result<std::vector<Chunk>> get_chunks(std::span<const int64_t> chunk_ids) = 0;
+  /// Visits every chunk in id order; stops at the first error the visitor returns.
+  virtual Status for_each_chunk(const std::function<Status(const Chunk&)>& visit) = 0;
+  virtual Result<int64_t> count_chunks() = 0;
+
+  /// A counter that changes on every knowledge-base mutation. Persisted indexes record it to
+  /// know whether they are stale.
+  virtual Result<int64_t> generation() = 0;
+};
+
+/// Opens (creating if needed) the SQLite store at `path` (e.g. "<data>/atiende.db"): WAL mode,
+/// migrations applied.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+
+}  // namespace atiende::store
