@@ -26,10 +26,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 APT=(${SUDO} env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 -y -q)
 
 missing=()
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${PACKAGES[@]}" 2>/dev/null | awk '/install ok installed/ {print $1}' || true)
 for package in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$package")
-  fi
+  if ! grep -qx "$package" <<<"$installed"; then missing+=("$package"); fi
 done
 # Node.js: a machine may already have a newer Node (e.g. NodeSource, whose nodejs conflicts with
 # Debian's npm); install Debian's only when node or npm is absent.
