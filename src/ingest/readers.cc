@@ -1,0 +1,165 @@
+#include "ingest/readers.h"
+
+#include <algorithm>
+
+#include "common/strings.h"
+
+namespace atiende::ingest {
+
+bool is_known_record_type(const std::string& type) {
+  for (const char* known : kRecordTypes) {
+    if (type == known) return true;
+  }
+  return false;
+}
+
+Format format_for_path(const std::filesystem::path& path) {
+  const std::string ext = ascii_lower(path.extension().string());
+  if (ext == ".txt" || ext == ".text") return Format::kText;
+  if (ext == ".md" || ext == ".markdown") return Format::kMarkdown;
+  if (ext == ".html" || ext == ".htm") return Format::kHtml;
+  if (ext == ".pdf") return Format::kPdf;
+  if (ext == ".csv") return Format::kCsv;
+  if (ext == ".jsonl" || ext == ".ndjson") return Format::kJsonl;
+  if (ext == ".json") return Format::kJson;
+  return Format::kUnknown;
+}
+
+const char* format_name(Format format) {
+  switch (format) {
+    case Format::kText: return "text";
+    case Format::kMarkdown: return "markdown";
+    case Format::kHtml: return "html";
+    case Format::kPdf: return "pdf";
+    case Format::kCsv: return "csv";
+    case Format::kJsonl: return "jsonl";
+    case Format::kJson: return "json";
+    case Format::kUnknown: break;
+  }
+  return "unknown";
+}
+
+namespace {
+
+/// Length of the valid UTF-8 sequence at `i`, or 0 when invalid (overlongs, surrogates and code
+/// points above U+10FFFF are invalid).
+size_t utf8_sequence_length(std::string_view s, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  size_t n = 0;
+  uint32_t cp = 0;
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)) return 0;
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
+std::string strip_bom(std::string_view bytes) {
+  if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  return std::string(bytes);
+}
+
+std::string stem_of(const std::string& file_id) {
+  return std::filesystem::path(file_id).stem().string();
+}
+
+}  // namespace
+
+Status check_utf8(std::string_view bytes, const std::string& source) {
+  size_t line = 1;
+  size_t i = 0;
+  while (i < bytes.size()) {
+    if (bytes[i] == '\n') ++line;
+    const size_t n = utf8_sequence_length(bytes, i);
+    if (n == 0) {
+      return Status::invalid_argument(source + ":" + std::to_string(line) +
+                                      ": invalid UTF-8 (byte " + std::to_string(i) +
+                                      "); convert the file to UTF-8");
+    }
+    i += n;
+  }
+  return {};
+}
+
+Result<std::vector<SourceRecord>> read_plain_text(std::string_view bytes, const std::string& file_id,
+                                                  const std::string& source, bool markdown) {
+  ATIENDE_RETURN_IF_ERROR(check_utf8(bytes, source));
+  SourceRecord record;
+  record.id = file_id;
+  record.source = source;
+  record.line = 1;
+  std::string text = strip_bom(bytes);
+  if (markdown) {
+    // Drop heading markers ("## Title" -> "Title"); the first heading is the title.
+    std::string out;
+    out.reserve(text.size());
+    bool in_fence = false;
+    for (std::string_view line : split(text, '\n')) {
+      std::string_view trimmed = trim(line);
+      if (trimmed.starts_with("```")) {
+        in_fence = !in_fence;
+        out += '\n';
+        continue;
+      }
+      if (!in_fence && trimmed.starts_with('#')) {
+        size_t hashes = trimmed.find_first_not_of('#');
+        if (hashes != std::string_view::npos && hashes <= 6 && trimmed[hashes] == ' ') {
+          std::string_view heading = trim(trimmed.substr(hashes));
+          if (record.title.empty()) record.title = std::string(heading);
+          out += heading;
+          out += '\n';
+          continue;
+        }
+      }
+      out += line;
+      out += '\n';
+    }
+    text = std::move(out);
+  } else {
+    // A plain-text file whose first line is short works as its title.
+    const size_t eol = text.find('\n');
+    std::string_view first = trim(std::string_view(text).substr(0, eol));
+    if (!first.empty() && first.size() <= 120 && eol != std::string::npos) {
+      record.title = std::string(first);
+    }
+  }
+  if (record.title.empty()) record.title = stem_of(file_id);
+  record.text = std::move(text);
+  return std::vector<SourceRecord>{std::move(record)};
+}
+
+Result<std::vector<SourceRecord>> read_records(Format format, std::string_view bytes,
+                                               const std::string& file_id,
+                                               const std::string& source) {
+  switch (format) {
+    case Format::kText: return read_plain_text(bytes, file_id, source, false);
+    case Format::kMarkdown: return read_plain_text(bytes, file_id, source, true);
+    case Format::kHtml: return read_html(bytes, file_id, source);
+    case Format::kPdf: return read_pdf(bytes, file_id, source);
+    case Format::kCsv: return read_faq_csv(bytes, file_id, source);
+    case Format::kJsonl: return read_jsonl(bytes, source);
+    case Format::kJson: return read_json_or_jsonl(bytes, source);
+    case Format::kUnknown: break;
+  }
+  return Status::invalid_argument(source + ": unsupported file type (use .md, .txt, .html, .pdf, "
+                                  ".csv, .jsonl or .json)");
+}
+
+}  // namespace atiende::ingest
