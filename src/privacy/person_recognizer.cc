@@ -1,0 +1,277 @@
+// PERSON: capitalized token sequences scored with gazetteers of given names and surnames, boosted
+// by person cues ("me llamo", "Sra.", "a nombre de") and cut by stop words (products, brands,
+// months), places and place prefixes ("Calle", "Hospital"). Sentence-initial unknown words are
+// dropped, which handles the classic "Quisiera ..." false positive.
+
+#include <algorithm>
+
+#include "privacy/gazetteer.h"
+#include "privacy/recognizer.h"
+#include "privacy/text_util.h"
+
+namespace atiende::privacy {
+namespace {
+
+using internal::decode_at;
+
+enum class Kind { kGiven, kSurname, kUnknown, kPlace, kStop, kParticle };
+
+struct Token {
+  size_t start = 0;  // bytes
+  size_t end = 0;
+  std::string key;   // folded
+  bool capitalized = false;
+  bool all_upper = false;
+  bool sentence_start = false;
+  bool joined_to_prev = false;  // only spaces/tabs between this token and the previous one
+  Kind kind = Kind::kUnknown;
+  bool ambiguous = false;
+};
+
+bool is_particle(std::string_view key) {
+  return key == "de" || key == "del" || key == "la" || key == "las" || key == "los" ||
+         key == "y" || key == "da" || key == "di" || key == "van" || key == "von" || key == "do" ||
+         key == "dos" || key == "e" || key == "i";
+}
+
+bool is_title_abbrev(std::string_view key) {
+  return key == "sr" || key == "sra" || key == "srta" || key == "dr" || key == "dra" ||
+         key == "lic" || key == "ing" || key == "d" || key == "dna" || key == "ud" ||
+         key == "mr" || key == "mrs" || key == "ms" || key == "prof" || key == "st" ||
+         key == "sto" || key == "sta";
+}
+
+std::vector<Token> tokenize(std::string_view text) {
+  std::vector<Token> tokens;
+  size_t i = 0;
+  bool boundary = true;  // start of text or after sentence punctuation
+  bool gap_clean = true; // only blanks since the previous token
+  while (i < text.size()) {
+    int32_t cp = 0;
+    size_t n = decode_at(text, i, cp);
+    if (!internal::is_letter(cp)) {
+      if (cp == '.' || cp == '!' || cp == '?' || cp == '\n' || cp == ':' || cp == ';' ||
+          cp == 0xBF /* ¿ */ || cp == 0xA1 /* ¡ */ || cp == '"' || cp == '(' || cp == '-' ||
+          cp == 0x2022 /* • */ || cp == '*' || cp == '>') {
+        // A period after a title abbreviation ("Sra.") is not a sentence end.
+        const bool after_title = cp == '.' && !tokens.empty() && tokens.back().end == i &&
+                                 (is_title_abbrev(tokens.back().key) ||
+                                  tokens.back().key.size() == 1);
+        if (!after_title) boundary = true;
+      }
+      if (cp != ' ' && cp != '\t' && cp != 0xA0) gap_clean = false;
+      if (internal::is_digit_cp(cp)) boundary = false;
+      i += n;
+      continue;
+    }
+    Token t;
+    t.start = i;
+    t.capitalized = internal::is_upper(cp);
+    bool all_upper = t.capitalized;
+    size_t letters = 0;
+    size_t j = i;
+    while (j < text.size()) {
+      int32_t c = 0;
+      const size_t m = decode_at(text, j, c);
+      if (internal::is_letter(c)) {
+        if (!internal::is_upper(c)) all_upper = false;
+        ++letters;
+        j += m;
+        continue;
+      }
+      // Internal apostrophe or hyphen between letters: O'Neill, Ana-María.
+      if ((c == '\'' || c == 0x2019 || c == '-') && j + m < text.size()) {
+        int32_t next = 0;
+        decode_at(text, j + m, next);
+        if (internal::is_letter(next)) {
+          j += m;
+          continue;
+        }
+      }
+      break;
+    }
+    t.end = j;
+    t.all_upper = all_upper && letters > 1;
+    t.key = internal::fold(text.substr(t.start, t.end - t.start));
+    t.sentence_start = boundary;
+    t.joined_to_prev = gap_clean && !tokens.empty();
+    tokens.push_back(std::move(t));
+    boundary = false;
+    gap_clean = true;
+    i = j;
+  }
+  return tokens;
+}
+
+class PersonRecognizer final : public Recognizer {
+ public:
+  explicit PersonRecognizer(const Gazetteer& gazetteer) : gaz_(gazetteer) {}
+  std::string_view name() const override { return "person"; }
+
+  void detect(std::string_view text, std::string_view, std::vector<PiiSpan>& out) const override {
+    std::vector<Token> tokens = tokenize(text);
+    for (auto& t : tokens) classify(t);
+    size_t i = 0;
+    while (i < tokens.size()) {
+      const int cue = cue_before(tokens, i);  // 0 none, 1 weak, 2 strong
+      if (!starts_name(tokens[i], cue)) {
+        ++i;
+        continue;
+      }
+      // Grow the sequence: name-like tokens joined by blanks, particles allowed inside.
+      size_t j = i + 1;
+      size_t last = i;
+      while (j < tokens.size() && tokens[j].joined_to_prev) {
+        const Token& t = tokens[j];
+        if (t.kind == Kind::kParticle && !t.capitalized) {
+          ++j;
+          continue;
+        }
+        if (!continues_name(t, cue)) break;
+        last = j;
+        ++j;
+      }
+      score_and_emit(text, tokens, i, last, cue, out);
+      i = last + 1;
+    }
+  }
+
+ private:
+  void classify(Token& t) const {
+    const std::string& k = t.key;
+    t.ambiguous = gaz_.is_ambiguous(k);
+    if (gaz_.is_given_name(k)) {
+      t.kind = Kind::kGiven;
+    } else if (gaz_.is_surname(k)) {
+      t.kind = Kind::kSurname;
+    } else if (is_particle(k)) {
+      t.kind = Kind::kParticle;
+    } else if (gaz_.is_stop_word(k) || gaz_.is_place_prefix(k)) {
+      t.kind = Kind::kStop;
+    } else if (gaz_.is_place(k)) {
+      t.kind = Kind::kPlace;
+    } else {
+      t.kind = Kind::kUnknown;
+    }
+    // Stop words win over names only for unambiguous stop words ("Galaxy", "Enero").
+    if (t.kind != Kind::kParticle && gaz_.is_stop_word(k) && !t.ambiguous) t.kind = Kind::kStop;
+  }
+
+  bool name_shaped(const Token& t) const {
+    if (!t.capitalized) return false;
+    if (t.all_upper) return t.kind == Kind::kGiven || t.kind == Kind::kSurname;
+    return t.end - t.start >= 2;
+  }
+
+  bool starts_name(const Token& t, int cue) const {
+    if (t.kind == Kind::kStop || t.kind == Kind::kParticle) return false;
+    if (gaz_.is_place_prefix(t.key)) return false;  // "Calle" is also a surname
+    if (name_shaped(t)) return true;
+    // "me llamo juan pérez": lower-case gazetteer names after a strong cue.
+    return cue == 2 && (t.kind == Kind::kGiven || t.kind == Kind::kSurname);
+  }
+
+  bool continues_name(const Token& t, int cue) const {
+    if (t.kind == Kind::kStop || t.kind == Kind::kParticle) return false;
+    if (gaz_.is_place_prefix(t.key)) return false;
+    if (name_shaped(t)) return true;
+    return cue == 2 && !t.capitalized && (t.kind == Kind::kGiven || t.kind == Kind::kSurname);
+  }
+
+  /// Looks at the words right before token i for a person cue. 2 = strong, 1 = weak, 0 = none.
+  /// Returns -1 when a place prefix precedes ("Calle", "Hospital"): not a person.
+  int cue_before(const std::vector<Token>& tokens, size_t i) const {
+    if (i == 0) return 0;
+    int best = 0;
+    // Phrases of up to 4 words ending at token i-1, all joined by blanks or simple punctuation.
+    std::string phrase;
+    for (size_t k = 1; k <= 4 && k <= i; ++k) {
+      const Token& t = tokens[i - k];
+      phrase = k == 1 ? t.key : t.key + " " + phrase;
+      if (k == 1 && gaz_.is_place_prefix(t.key) && tokens[i].joined_to_prev) return -1;
+      if (gaz_.strong_cues().count(phrase)) return 2;
+      if (gaz_.weak_cues().count(phrase)) best = 1;
+    }
+    return best;
+  }
+
+  void score_and_emit(std::string_view text, const std::vector<Token>& tokens, size_t first,
+                      size_t last, int cue, std::vector<PiiSpan>& out) const {
+    if (cue < 0) return;
+    // Sentence-initial unknown/ambiguous words are ordinary words far more often than names.
+    while (first <= last && cue <= 0 && tokens[first].sentence_start &&
+           (tokens[first].kind == Kind::kUnknown || tokens[first].kind == Kind::kPlace ||
+            tokens[first].ambiguous)) {
+      ++first;
+      // The next token is no longer sentence-initial, but it also lost its left context.
+    }
+    // Trailing places only count when preceded by a name token ("Juan Sevilla"); leading
+    // places are dropped ("Bogotá").
+    while (first <= last && tokens[first].kind == Kind::kPlace) ++first;
+    if (first > last) return;
+    int n_given = 0, n_surname = 0, n_unknown = 0, n_place = 0, n_ambiguous = 0;
+    for (size_t k = first; k <= last; ++k) {
+      switch (tokens[k].kind) {
+        case Kind::kGiven: ++n_given; break;
+        case Kind::kSurname: ++n_surname; break;
+        case Kind::kPlace: ++n_place; break;
+        case Kind::kUnknown: ++n_unknown; break;
+        default: break;
+      }
+      if (tokens[k].ambiguous) ++n_ambiguous;
+    }
+    const int n = n_given + n_surname + n_unknown + n_place;
+    const Token& head = tokens[first];
+    double score = 0.0;
+    if (n >= 2) {
+      const int known = n_given + n_surname;
+      if (head.kind == Kind::kGiven && n_surname > 0) {
+        score = 0.92;
+      } else if (head.kind == Kind::kGiven) {
+        score = n_given >= 2 ? 0.85 : 0.75;
+      } else if (known >= 2) {
+        score = 0.8;  // "Pérez García", "Rojas Xiomara"
+      } else if (known == 1 && tokens[last].kind == Kind::kSurname) {
+        score = 0.72;  // "Yeison Pérez": unknown given name + known surname
+      } else if (known == 1) {
+        score = 0.55;
+      } else {
+        score = 0.3;
+      }
+      if (n_ambiguous == n) score = std::min(score, 0.45);  // "Rosa Blanco"? rather "Luz Verde"
+      if (n_place > 0 && known == 0) score = 0.0;
+    } else {
+      if (head.kind == Kind::kGiven) {
+        score = head.ambiguous ? 0.3 : 0.6;
+      } else if (head.kind == Kind::kSurname) {
+        score = head.ambiguous ? 0.2 : 0.4;
+      } else {
+        score = 0.15;
+      }
+    }
+    if (cue == 2 && (head.kind != Kind::kStop)) {
+      score = std::max(score, head.kind == Kind::kUnknown && n == 1 ? 0.75 : 0.88);
+    } else if (cue == 1 && (n_given + n_surname) > 0) {
+      score = std::max(score, 0.8);
+    }
+    if (score <= 0.0) return;
+    PiiSpan span;
+    span.start_byte = head.start;
+    span.end_byte = tokens[last].end;
+    span.type = "PERSON";
+    span.score = score;
+    span.recognizer = std::string(name());
+    span.normalized = internal::fold(text.substr(span.start_byte, span.end_byte - span.start_byte));
+    out.push_back(std::move(span));
+  }
+
+  const Gazetteer& gaz_;
+};
+
+}  // namespace
+
+std::unique_ptr<Recognizer> make_person_recognizer(const Gazetteer& gazetteer) {
+  return std::make_unique<PersonRecognizer>(gazetteer);
+}
+
+}  // namespace atiende::privacy

@@ -1,0 +1,85 @@
+// PHONE: RE2 finds digit clusters (linear time); libphonenumber's matcher validates them for the
+// configured regions and normalizes to E.164, so "300 123 4567" and "+57 3001234567" get the
+// same pseudonym.
+
+#include <algorithm>
+#include <set>
+
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumbermatch.h>
+#include <phonenumbers/phonenumbermatcher.h>
+#include <phonenumbers/phonenumberutil.h>
+
+#include "privacy/recognizer.h"
+#include "privacy/regex_util.h"
+#include "privacy/text_util.h"
+
+namespace atiende::privacy {
+namespace {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberMatch;
+using i18n::phonenumbers::PhoneNumberMatcher;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+class PhoneRecognizer final : public Recognizer {
+ public:
+  explicit PhoneRecognizer(std::vector<std::string> regions)
+      : regions_(std::move(regions)),
+        cluster_(R"(\+?\(?\d[\d \t().\-/]{5,28}\d)", internal::regex_options()),
+        context_({"telefono", "tel", "tel.", "celular", "cel", "movil", "whatsapp", "llamar",
+                  "llamame", "llamenme", "contacto", "fijo", "linea", "numero", "phone", "mobile",
+                  "call", "marcar", "sms", "mensaje"}) {
+    if (regions_.empty()) regions_ = {"CO", "ES"};
+  }
+  std::string_view name() const override { return "phone"; }
+
+  void detect(std::string_view text, std::string_view, std::vector<PiiSpan>& out) const override {
+    const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+    internal::for_each_match(cluster_, text, [&](size_t s, size_t e, size_t, size_t) {
+      if (s > 0 && std::isalnum(static_cast<unsigned char>(text[s - 1]))) return;
+      if (e < text.size() && std::isalnum(static_cast<unsigned char>(text[e]))) return;
+      const std::string cluster(text.substr(s, e - s));
+      std::set<std::pair<size_t, size_t>> seen;
+      for (const auto& region : regions_) {
+        PhoneNumberMatcher matcher(util, cluster, region, PhoneNumberMatcher::VALID, 20);
+        PhoneNumberMatch match;
+        while (matcher.HasNext()) {
+          if (!matcher.Next(&match)) break;
+          const size_t ms = s + static_cast<size_t>(match.start());
+          const size_t me = ms + match.raw_string().size();
+          if (!seen.insert({ms, me}).second) continue;
+          const std::string digits_raw = match.raw_string();
+          size_t digit_count = 0;
+          for (char c : digits_raw) digit_count += (c >= '0' && c <= '9') ? 1 : 0;
+          if (digit_count < 7) continue;
+          std::string e164;
+          util.Format(match.number(), PhoneNumberUtil::E164, &e164);
+          double score = 0.7;
+          if (digits_raw[0] == '+' || context_.found_near(text, ms, me, 40, 0)) score = 0.9;
+          PiiSpan span;
+          span.start_byte = ms;
+          span.end_byte = me;
+          span.type = "PHONE";
+          span.score = score;
+          span.recognizer = std::string(name());
+          span.normalized = e164;
+          out.push_back(std::move(span));
+        }
+      }
+    });
+  }
+
+ private:
+  std::vector<std::string> regions_;
+  re2::RE2 cluster_;
+  internal::ContextWords context_;
+};
+
+}  // namespace
+
+std::unique_ptr<Recognizer> make_phone_recognizer(std::vector<std::string> regions) {
+  return std::make_unique<PhoneRecognizer>(std::move(regions));
+}
+
+}  // namespace atiende::privacy
