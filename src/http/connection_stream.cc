@@ -1,0 +1,291 @@
+// Streamed responses (chunked transfer encoding): pull generators and push sinks, keep-alive
+// comments, and client-disconnect detection that cancels the producer.
+
+#include <utility>  // before Asio (Boost 1.74)
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http.hpp>
+
+#include "common/log.h"
+#include "http/server_internal.h"
+#include "http/sse.h"
+
+namespace atiende::http::detail {
+namespace {
+
+namespace bhttp = boost::beast::http;
+using asio::redirect_error;
+using asio::use_awaitable;
+using error_code = boost::system::error_code;
+
+/// The producer's end of a push stream.
+class StreamSinkImpl final : public StreamSink {
+ public:
+  explicit StreamSinkImpl(std::shared_ptr<StreamState> state) : state_(std::move(state)) {}
+  ~StreamSinkImpl() override { close(); }
+
+  bool cancelled() const override {
+    std::lock_guard lock(state_->mutex);
+    return state_->cancelled;
+  }
+
+  void on_cancel(std::function<void()> callback) override {
+    {
+      std::lock_guard lock(state_->mutex);
+      if (state_->detached && !state_->cancelled) return;  // ended normally: never cancelled
+      if (!state_->cancelled) {
+        state_->callbacks.push_back(std::move(callback));
+        return;
+      }
+    }
+    callback();
+  }
+
+  bool write(std::string data) override {
+    {
+      std::lock_guard lock(state_->mutex);
+      if (state_->closed || state_->cancelled || state_->detached) return false;
+      if (data.empty()) return true;
+      if (state_->pending.size() + data.size() <= state_->max_buffered) {
+        state_->pending += data;
+        state_->wake_locked();
+        return true;
+      }
+    }
+    spdlog::warn("http: stream cancelled: client is not reading (over {} bytes buffered)",
+                 state_->max_buffered);
+    state_->cancel();
+    return false;
+  }
+
+  void close() override {
+    std::lock_guard lock(state_->mutex);
+    if (state_->closed) return;
+    state_->closed = true;
+    state_->wake_locked();
+  }
+
+  size_t buffered_bytes() const override {
+    std::lock_guard lock(state_->mutex);
+    return state_->pending.size();
+  }
+
+ private:
+  std::shared_ptr<StreamState> state_;
+};
+
+
+/// Detaches the stream state when the coroutine frame goes away (normally or destroyed).
+struct DetachGuard {
+  std::shared_ptr<StreamState> state;
+  ~DetachGuard() { state->detach(); }
+};
+
+/// Keeps the open-streams count right whatever way the stream ends.
+struct StreamCount {
+  ServerCore& core;
+  explicit StreamCount(ServerCore& c) : core(c) {
+    core.stream_count.fetch_add(1);
+    core.open_streams_gauge->add(1);
+  }
+  ~StreamCount() {
+    core.stream_count.fetch_sub(1);
+    core.open_streams_gauge->add(-1);
+  }
+};
+
+}  // namespace
+
+void StreamState::wake_locked() {
+  if (detached || wake_posted || !post_wake) return;
+  wake_posted = true;
+  post_wake();
+}
+
+void StreamState::cancel() {
+  std::vector<std::function<void()>> to_run;
+  {
+    std::lock_guard lock(mutex);
+    if (cancelled || detached) return;
+    cancelled = true;
+    to_run.swap(callbacks);
+    wake_locked();
+  }
+  for (auto& callback : to_run) {
+    try {
+      callback();
+    } catch (const std::exception& e) {
+      spdlog::error("http: stream cancel callback threw: {}", e.what());
+    }
+  }
+}
+
+void StreamState::detach() {
+  std::vector<std::function<void()>> dropped;
+  std::function<void()> dropped_wake;
+  {
+    std::lock_guard lock(mutex);
+    detached = true;
+    dropped.swap(callbacks);
+    dropped_wake.swap(post_wake);
+  }
+  // Destroyed here, outside the lock: a callback may own the sink, whose destructor locks.
+}
+
+Connection::Connection(ServerCore& core, tcp::socket socket)
+    : core_(core), stream_(std::move(socket)), wake_timer_(stream_.get_executor()) {
+  error_code ec;
+  auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_ = endpoint.address().to_string();
+}
+
+asio::awaitable<void> Connection::watch_disconnect(std::shared_ptr<StreamState> state) {
+  auto self = shared_from_this();
+  char scratch[512];
+  while (true) {
+    error_code ec;
+    co_await stream_.async_read_some(asio::buffer(scratch), redirect_error(use_awaitable, ec));
+    if (ec) {
+      // EOF or reset: the client left. (After a normal end the state is detached: no-op.)
+      state->cancel();
+      co_return;
+    }
+    // Bytes while streaming (a pipelined request) are dropped: the connection closes after the
+    // stream anyway.
+  }
+}
+
+asio::awaitable<Connection::Outcome> Connection::write_stream(Request& request,
+                                                              Response& response) {
+  phase_ = Phase::kStreaming;
+  StreamCount count(core_);
+  Outcome outcome;
+  outcome.status = response.status;
+  outcome.keep_alive = false;  // a streamed response ends its connection
+
+  bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(response.status), 11};
+  for (const auto& [name, value] : response.headers.fields()) res.insert(name, value);
+  res.keep_alive(false);
+  res.chunked(true);
+  bhttp::response_serializer<bhttp::empty_body> serializer{res};
+  error_code ec;
+  stream_.expires_after(core_.options.request_timeout);
+  co_await bhttp::async_write_header(stream_, serializer, redirect_error(use_awaitable, ec));
+  stream_.expires_never();
+  core_.record_request(request.method, request.route, response.status, elapsed_seconds());
+  if (ec) co_return outcome;
+
+  auto write_chunk = [this](std::string_view data, error_code& error) -> asio::awaitable<void> {
+    co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(data.data(), data.size())),
+                               redirect_error(use_awaitable, error));
+  };
+
+  if (response.stream_next) {
+    // Pull: the generator never blocks, so the loop simply alternates next() and write.
+    std::string chunk;
+    while (!core_.stopping.load()) {
+      chunk.clear();
+      bool more = false;
+      try {
+        more = response.stream_next(chunk);
+      } catch (const std::exception& e) {
+        spdlog::error("request {}: stream generator threw: {}", request.request_id, e.what());
+        co_return outcome;  // no terminating chunk: the client sees a truncated body
+      }
+      if (!more) break;
+      if (chunk.empty()) continue;
+      outcome.bytes += chunk.size();
+      co_await write_chunk(chunk, ec);
+      if (ec) co_return outcome;
+    }
+    co_await asio::async_write(stream_, bhttp::make_chunk_last(), redirect_error(use_awaitable, ec));
+    co_return outcome;
+  }
+
+  // Push: the producer writes into a StreamState from any thread and wakes us through the strand.
+  auto state = std::make_shared<StreamState>();
+  state->max_buffered = core_.options.stream_max_buffered_bytes;
+  {
+    std::weak_ptr<Connection> weak = shared_from_this();
+    auto executor = stream_.get_executor();
+    std::weak_ptr<StreamState> weak_state = state;
+    state->post_wake = [weak, executor, weak_state] {
+      asio::post(executor, [weak, weak_state] {
+        if (auto s = weak_state.lock()) {
+          std::lock_guard lock(s->mutex);
+          s->wake_posted = false;
+        }
+        if (auto connection = weak.lock()) connection->wake_timer_.cancel();
+      });
+    };
+  }
+  stream_state_ = state;
+  DetachGuard guard{state};
+  asio::co_spawn(stream_.get_executor(), watch_disconnect(state), asio::detached);
+
+  {
+    std::shared_ptr<StreamSink> sink = std::make_shared<StreamSinkImpl>(state);
+    asio::post(*core_.workers,
+               [start = std::move(response.stream_start), sink = std::move(sink),
+                id = request.request_id]() mutable {
+                 try {
+                   start(sink);
+                 } catch (const std::exception& e) {
+                   spdlog::error("request {}: stream start threw: {}", id, e.what());
+                   sink->close();
+                 }
+               });
+  }
+
+  const int keepalive_ms =
+      response.keepalive_ms < 0 ? core_.options.sse_keepalive_ms : response.keepalive_ms;
+  const std::string keepalive_frame = sse_comment("keep-alive");
+  std::string out;
+  while (true) {
+    bool closed = false;
+    bool cancelled = false;
+    out.clear();
+    {
+      std::lock_guard lock(state->mutex);
+      out.swap(state->pending);
+      closed = state->closed;
+      cancelled = state->cancelled;
+    }
+    if (cancelled) break;
+    if (!out.empty()) {
+      outcome.bytes += out.size();
+      co_await write_chunk(out, ec);
+      if (ec) {
+        state->cancel();
+        break;
+      }
+      continue;
+    }
+    if (closed) {
+      co_await asio::async_write(stream_, bhttp::make_chunk_last(),
+                                 redirect_error(use_awaitable, ec));
+      break;
+    }
+    wake_timer_.expires_after(keepalive_ms > 0 ? std::chrono::milliseconds(keepalive_ms)
+                                               : std::chrono::milliseconds(std::chrono::hours(24)));
+    error_code wait_ec;
+    co_await wake_timer_.async_wait(redirect_error(use_awaitable, wait_ec));
+    if (!wait_ec && keepalive_ms > 0) {
+      co_await write_chunk(keepalive_frame, ec);
+      if (ec) {
+        state->cancel();
+        break;
+      }
+    }
+  }
+  state->detach();
+  stream_state_.reset();
+  co_return outcome;
+}
+
+}  // namespace atiende::http::detail

@@ -1,0 +1,143 @@
+#pragma once
+/// Private to src/http: the Beast/Asio machinery behind Server. Never include outside src/http.
+
+#include <utility>  // Boost 1.74's asio/awaitable.hpp misses it
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include "common/metrics.h"
+#include "http/limits.h"
+#include "http/server.h"
+
+namespace atiende::http::detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+class Connection;
+
+/// Shared state of one push stream: the producer side (StreamSink) and the connection side meet
+/// here under one mutex. Holds no Asio object, so it may outlive the server (a producer keeping a
+/// sink): once detached, writes are refused and nothing is posted.
+struct StreamState {
+  std::mutex mutex;
+  std::string pending;
+  size_t max_buffered = 0;
+  bool closed = false;
+  bool cancelled = false;
+  bool detached = false;
+  bool wake_posted = false;
+  std::vector<std::function<void()>> callbacks;
+  /// Posts a wake-up to the connection's strand; called under `mutex`, only while not detached.
+  std::function<void()> post_wake;
+
+  /// Wakes the connection (if attached and not already woken). Requires `mutex` held.
+  void wake_locked();
+  /// Marks cancelled, wakes the connection and runs the callbacks on this thread. Idempotent.
+  void cancel();
+  /// The connection is done with the stream: refuse writes, drop callbacks. Idempotent.
+  void detach();
+};
+
+/// Everything a Server owns. Connections keep a plain pointer: the server outlives them (stop()
+/// drains connections, then the io_context, declared last, destroys what is left).
+struct ServerCore {
+  explicit ServerCore(ServerOptions opts);
+  ~ServerCore();
+
+  ServerOptions options;
+  Router router;
+  Clock* clock;
+  Random* random;
+  MetricsRegistry* metrics;
+  RateLimiter rate_limiter;
+  Gauge* open_connections_gauge;
+  Gauge* open_streams_gauge;
+  Counter* rejected_connections;
+
+  std::atomic<bool> stopping{false};
+  std::atomic<size_t> connection_count{0};
+  std::atomic<size_t> stream_count{0};
+  std::atomic<uint16_t> bound_port{0};
+
+  std::mutex lifecycle_mutex;
+  std::condition_variable lifecycle_cv;  ///< connection_count changes, stopped
+  bool started = false;
+  bool stopped = false;
+  bool stop_in_progress = false;
+
+  std::mutex connections_mutex;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;
+
+  std::vector<std::thread> io_threads;
+  std::unique_ptr<asio::thread_pool> workers;
+  // Declared last: destroyed first, while everything above is still alive for the handlers and
+  // coroutine frames it destroys.
+  asio::io_context ioc;
+  std::optional<tcp::acceptor> acceptor;
+
+  /// Counts a finished request in the metrics.
+  void record_request(const std::string& method, const std::string& route, int status,
+                      double seconds);
+  asio::awaitable<void> accept_loop();
+  void register_connection(const std::shared_ptr<Connection>& connection);
+  void unregister_connection(Connection* connection);
+};
+
+/// One accepted TCP connection: a coroutine reading requests and writing responses on a strand.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(ServerCore& core, tcp::socket socket);
+  ~Connection();
+  /// Runs until the connection closes.
+  asio::awaitable<void> run();
+  /// Called (via post to the strand) on server stop: closes an idle connection, cancels a stream.
+  void on_shutdown();
+  asio::any_io_executor executor() { return stream_.get_executor(); }
+
+ private:
+  enum class Phase { kReading, kHandling, kWriting, kStreaming };
+  struct Outcome {
+    int status = 0;
+    size_t bytes = 0;
+    bool keep_alive = false;
+  };
+
+  asio::awaitable<Outcome> serve_one(Request& request, bool keep_alive);
+  asio::awaitable<Outcome> write_response(Request& request, Response& response, bool keep_alive);
+  asio::awaitable<Outcome> write_stream(Request& request, Response& response);
+  asio::awaitable<void> watch_disconnect(std::shared_ptr<StreamState> state);
+  asio::awaitable<void> write_simple_error(int status, std::string_view code,
+                                           std::string_view message);
+  void add_common_headers(const Request& request, Response& response) const;
+  double elapsed_seconds() const;  ///< since the current request's headers arrived
+
+  ServerCore& core_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::string remote_;
+  Phase phase_ = Phase::kReading;
+  std::shared_ptr<StreamState> stream_state_;
+  std::shared_ptr<ManualCancelSignal> request_cancel_;
+  asio::steady_timer wake_timer_;
+  std::chrono::steady_clock::time_point request_started_;
+};
+
+}  // namespace atiende::http::detail
