@@ -3,32 +3,14 @@
 #include <algorithm>
 #include <set>
 
-#include <utf8proc.h>
-
 #include "common/json.h"
 #include "privacy/gazetteer.h"
 #include "privacy/text_util.h"
+#include "text/utf8.h"
 
 namespace atiende::privacy {
 
-Status validate_utf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    utf8proc_int32_t cp = 0;
-    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                    static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
-    if (n <= 0) {
-      return Status::invalid_argument("invalid UTF-8 at byte " + std::to_string(i));
-    }
-    i += static_cast<size_t>(n);
-  }
-  return {};
-}
+Status validate_utf8(std::string_view text) { return text::validate_utf8(text); }
 
 Result<AnalyzerOptions> analyzer_options_from_config(const Config& config) {
   AnalyzerOptions o;

@@ -41,6 +41,7 @@ struct Literal {
   std::string value;
   std::string type;
   std::string normalized;
+  double score = 1.0;  ///< declared fields 1.0; names propagated from other fields lower
 };
 
 std::string strip_indices(const std::string& path) {
@@ -71,8 +72,8 @@ void find_literals(std::string_view text, const std::vector<Literal>& literals,
       s.start_byte = pos;
       s.end_byte = end;
       s.type = lit.type;
-      s.score = 1.0;
-      s.recognizer = "field";
+      s.score = lit.score;
+      s.recognizer = lit.score >= 1.0 ? "field" : "person:propagated";
       s.normalized = lit.normalized;
       spans.push_back(std::move(s));
     }
@@ -224,24 +225,50 @@ class SlotProcessor {
       fill_code_points(slot.text, spans);
       ATIENDE_RETURN_IF_ERROR(finish(slot, std::move(spans), detect_only, report));
     }
-    // Longer literals first so that the full name wins over its parts at equal score.
-    std::sort(literals.begin(), literals.end(),
-              [](const Literal& x, const Literal& y) { return x.value.size() > y.value.size(); });
-    for (auto& slot : slots) {
-      if (!slot.declared.empty() || slot.text.empty()) continue;
-      auto spans = a_.analyzer().analyze(slot.text, a_.options().lang);
-      if (!spans.ok()) return spans.status().with_context(slot.field);
+    // Free text: detect in every field first, so that a name found in one turn ("Soy Eider
+    // Usme") is also replaced where it appears alone in another ("Gracias, Eider").
+    std::vector<size_t> free;
+    std::vector<std::vector<PiiSpan>> found;
+    for (size_t i = 0; i < slots.size(); ++i) {
+      if (!slots[i].declared.empty() || slots[i].text.empty()) continue;
+      auto spans = a_.analyzer().analyze(slots[i].text, a_.options().lang);
+      if (!spans.ok()) return spans.status().with_context(slots[i].field);
+      free.push_back(i);
+      found.push_back(std::move(*spans));
+    }
+    for (size_t k = 0; k < free.size(); ++k) {
+      for (const auto& s : found[k]) {
+        if (s.type != "PERSON" || s.score < 0.7) continue;
+        const std::string_view value =
+            std::string_view(slots[free[k]].text).substr(s.start_byte, s.end_byte - s.start_byte);
+        literals.push_back({std::string(value), "PERSON", s.normalized, 0.8});
+        for (std::string_view part : split(value, ' ')) {
+          if (part.size() < 3 || part == value) continue;
+          const auto c = static_cast<unsigned char>(part[0]);
+          if (std::isupper(c) || c >= 0xC3) {
+            literals.push_back({std::string(part), "PERSON", s.normalized, 0.8});
+          }
+        }
+      }
+    }
+    // Higher score, then longer literals first: the full name wins over its parts.
+    std::stable_sort(literals.begin(), literals.end(), [](const Literal& x, const Literal& y) {
+      if (x.score != y.score) return x.score > y.score;
+      return x.value.size() > y.value.size();
+    });
+    for (size_t k = 0; k < free.size(); ++k) {
+      Slot& slot = slots[free[k]];
+      std::vector<PiiSpan> spans = std::move(found[k]);
       if (!literals.empty()) {
         std::vector<PiiSpan> extra;
         find_literals(slot.text, literals, extra);
         if (!extra.empty()) {
           fill_code_points(slot.text, extra);
-          std::vector<PiiSpan> all = std::move(*spans);
-          all.insert(all.end(), extra.begin(), extra.end());
-          *spans = resolve_overlaps(std::move(all));
+          spans.insert(spans.end(), extra.begin(), extra.end());
+          spans = resolve_overlaps(std::move(spans));
         }
       }
-      ATIENDE_RETURN_IF_ERROR(finish(slot, std::move(*spans), detect_only, report));
+      ATIENDE_RETURN_IF_ERROR(finish(slot, std::move(spans), detect_only, report));
     }
     return {};
   }
@@ -362,27 +389,26 @@ Result<size_t> Anonymizer::anonymize_record(RecordView& record) const {
   for (size_t i = 0; i < record.turns.size(); ++i) {
     slots.push_back({"turns[" + std::to_string(i) + "].text", record.turns[i].text, ""});
   }
-  for (const auto& [key, value] : record.fields) {
-    std::string declared;
-    const std::string short_key = key.rfind("metadata.", 0) == 0 ? key.substr(9) : key;
-    if (auto it = options_.pii_fields.find(key); it != options_.pii_fields.end()) {
-      declared = it->second;
-    } else if (auto it2 = options_.pii_fields.find(short_key); it2 != options_.pii_fields.end()) {
-      declared = it2->second;
-    } else if (listed(options_.skip_fields, short_key)) {
-      continue;
-    }
-    slots.push_back({key, value, declared});
+  const size_t fixed = slots.size();
+  Json metadata = Json::object();
+  std::vector<std::pair<Json*, Slot>> found;
+  if (!trim(record.metadata_json).empty()) {
+    auto parsed = parse_json(record.metadata_json);
+    if (!parsed.ok()) return parsed.status().with_context("metadata");
+    if (!parsed->is_object()) return Status::invalid_argument("metadata is not a JSON object");
+    metadata = std::move(*parsed);
+    collect(metadata, "metadata", "metadata", options_, found, 1);
+    for (auto& f : found) slots.push_back(f.second);
   }
   PseudonymScope scope = new_scope();
   SlotProcessor processor(*this, scope);
   ATIENDE_RETURN_IF_ERROR(processor.run(slots, false, nullptr));
-  size_t k = 0;
-  record.title = std::move(slots[k++].text);
-  record.text = std::move(slots[k++].text);
-  for (auto& turn : record.turns) turn.text = std::move(slots[k++].text);
-  for (auto& [key, value] : record.fields) {
-    if (k < slots.size() && slots[k].field == key) value = std::move(slots[k++].text);
+  record.title = std::move(slots[0].text);
+  record.text = std::move(slots[1].text);
+  for (size_t i = 0; i < record.turns.size(); ++i) record.turns[i].text = std::move(slots[2 + i].text);
+  if (!found.empty()) {
+    for (size_t i = 0; i < found.size(); ++i) *found[i].first = std::move(slots[fixed + i].text);
+    record.metadata_json = dump_json(metadata);
   }
   return processor.replaced();
 }

@@ -70,7 +70,9 @@ struct RecordView {
   std::string title;
   std::string text;
   std::vector<Turn> turns;
-  std::map<std::string, std::string> fields; ///< extra string fields / metadata (anonymized too)
+  /// A JSON object as text: every string value in it is anonymized too, and declared PII fields
+  /// (`privacy.fields`, matched by key or "metadata.<key>") are replaced whole.
+  std::string metadata_json = "{}";
 };
 
 /// Immutable after create(); all methods are const and thread-safe.

@@ -111,6 +111,7 @@ class PersonRecognizer final : public Recognizer {
   void detect(std::string_view text, std::string_view, std::vector<PiiSpan>& out) const override {
     std::vector<Token> tokens = tokenize(text);
     for (auto& t : tokens) classify(t);
+    const size_t first_new = out.size();
     size_t i = 0;
     while (i < tokens.size()) {
       const int cue = cue_before(tokens, i);  // 0 none, 1 weak, 2 strong
@@ -124,6 +125,10 @@ class PersonRecognizer final : public Recognizer {
       while (j < tokens.size() && tokens[j].joined_to_prev) {
         const Token& t = tokens[j];
         if (t.kind == Kind::kParticle && !t.capitalized) {
+          // "Santiago de Chile", "Juan de Madrid": "de" + place means "from", not a surname.
+          size_t k = j;
+          while (k < tokens.size() && tokens[k].kind == Kind::kParticle) ++k;
+          if (k < tokens.size() && tokens[k].kind == Kind::kPlace) break;
           ++j;
           continue;
         }
@@ -134,6 +139,7 @@ class PersonRecognizer final : public Recognizer {
       score_and_emit(text, tokens, i, last, cue, out);
       i = last + 1;
     }
+    propagate(text, tokens, first_new, out);
   }
 
  private:
@@ -195,6 +201,55 @@ class PersonRecognizer final : public Recognizer {
     return best;
   }
 
+  /// True when a single word is followed by punctuation or the end of the text, as in a vocative
+  /// ("Gracias, Eider." / "Listo, Nohora, ...").
+  static bool vocative_end(std::string_view text, size_t end) {
+    if (end >= text.size()) return true;
+    const char c = text[end];
+    return c == ',' || c == '.' || c == '!' || c == '?' || c == ';' || c == '\n';
+  }
+
+  /// A confident multi-word name makes its words names elsewhere in the same text: "Eider Usme
+  /// llamó ... Gracias, Eider". Each repetition gets the full name's normalized value, so that it
+  /// receives the same pseudonym.
+  void propagate(std::string_view text, const std::vector<Token>& tokens, size_t first_new,
+                 std::vector<PiiSpan>& out) const {
+    std::vector<std::pair<std::string, std::string>> words;  // folded word -> full normalized
+    std::vector<std::pair<size_t, size_t>> covered;
+    for (size_t k = first_new; k < out.size(); ++k) {
+      covered.push_back({out[k].start_byte, out[k].end_byte});
+      if (out[k].score < 0.7) continue;
+      for (const auto& t : tokens) {
+        if (t.start < out[k].start_byte || t.end > out[k].end_byte) continue;
+        if (t.kind == Kind::kParticle || t.end - t.start < 3 || !t.capitalized) continue;
+        if (t.start == out[k].start_byte && t.end == out[k].end_byte) continue;  // single word
+        words.push_back({t.key, out[k].normalized});
+      }
+    }
+    if (words.empty()) return;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      const Token& t = tokens[i];
+      if (!t.capitalized || t.kind == Kind::kStop) continue;
+      if (i > 0 && gaz_.is_place_prefix(tokens[i - 1].key)) continue;  // "Santa Marta"
+      bool inside = false;
+      for (const auto& c : covered) inside |= t.start >= c.first && t.end <= c.second;
+      if (inside) continue;
+      for (const auto& [word, normalized] : words) {
+        if (word != t.key) continue;
+        PiiSpan span;
+        span.start_byte = t.start;
+        span.end_byte = t.end;
+        span.type = "PERSON";
+        span.score = 0.75;
+        span.recognizer = std::string(name());
+        span.normalized = normalized;
+        out.push_back(std::move(span));
+        break;
+      }
+    }
+    (void)text;
+  }
+
   void score_and_emit(std::string_view text, const std::vector<Token>& tokens, size_t first,
                       size_t last, int cue, std::vector<PiiSpan>& out) const {
     if (cue < 0) return;
@@ -253,6 +308,9 @@ class PersonRecognizer final : public Recognizer {
       score = std::max(score, head.kind == Kind::kUnknown && n == 1 ? 0.75 : 0.88);
     } else if (cue == 1 && (n_given + n_surname) > 0) {
       score = std::max(score, 0.8);
+    } else if (cue == 1 && n == 1 && head.kind == Kind::kUnknown && !head.all_upper &&
+               vocative_end(text, head.end)) {
+      score = std::max(score, 0.6);  // "Gracias, Eider." / "Hola Nohora,"
     }
     if (score <= 0.0) return;
     PiiSpan span;

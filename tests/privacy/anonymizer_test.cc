@@ -97,6 +97,7 @@ TEST(Anonymizer, IngestHookCleansAndAnonymizesCoveredTypesOnly) {
   auto a = make();
   RecordView chat;
   chat.type = "chat";
+  chat.metadata_json = R"({"customer_id":"CLI-0012345","channel":"whatsapp"})";
   chat.turns = {{"customer", "Hola, soy Pedro Alcántara, cédula 80123456"},
                 {"customer", "ok"},
                 {"agent", "Gracias Pedro, ya reviso tu línea"}};
@@ -106,6 +107,7 @@ TEST(Anonymizer, IngestHookCleansAndAnonymizesCoveredTypesOnly) {
   EXPECT_EQ(chat.turns[0].text, "soy <PERSON_1>, cédula <CO_CC_1>");
   EXPECT_EQ(chat.turns[1].role, "agent");
   EXPECT_THAT(chat.turns[1].text, Not(HasSubstr("Pedro")));
+  EXPECT_EQ(chat.metadata_json, R"({"channel":"whatsapp","customer_id":"<CUSTOMER_ID_1>"})");
   RecordView doc;
   doc.type = "doc";
   doc.text = "Manual escrito por Pedro Alcántara";
