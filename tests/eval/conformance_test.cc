@@ -1,221 +1,32 @@
 // Every row of ../shared/conformance/metrics/*.jsonl (sacreBLEU 2.6.0 and rouge-score test vectors)
 // must pass within its tolerance. The files sit beside the repository; a missing file fails.
 
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
-#include <string>
-#include <vector>
 
 #include <gtest/gtest.h>
 
-#include "common/files.h"
-#include "common/json.h"
-#include "eval/bleu.h"
-#include "eval/chrf.h"
-#include "eval/rouge.h"
-#include "eval/ter.h"
+#include "row_runner.h"
 
-namespace atiende::eval {
+namespace atiende::eval::testing {
 namespace {
 
 const std::filesystem::path kDir = std::filesystem::path(ATIENDE_SOURCE_DIR) / ".." / "shared" /
                                    "conformance" / "metrics";
 
-std::vector<Json> load_rows(const std::string& file) {
-  const auto path = kDir / file;
-  auto content = read_file(path);
-  if (!content.ok()) {
-    ADD_FAILURE() << "conformance file missing: " << path.string() << " (" << content.status().message()
-                  << "). The shared dir must sit beside the repository.";
-    return {};
-  }
-  std::vector<Json> rows;
-  size_t start = 0;
-  while (start < content->size()) {
-    size_t end = content->find('\n', start);
-    if (end == std::string::npos) end = content->size();
-    const std::string line = content->substr(start, end - start);
-    start = end + 1;
-    if (line.empty()) continue;
-    auto row = parse_json(line);
-    if (!row.ok()) {
-      ADD_FAILURE() << file << ": bad JSON line: " << row.status().message();
-      continue;
-    }
-    rows.push_back(std::move(*row));
-  }
-  return rows;
+void run_file(const char* file, size_t expected_rows, Tally (*runner)(const std::vector<Json>&)) {
+  const auto rows = load_rows(kDir / file);
+  ASSERT_EQ(rows.size(), expected_rows) << "unexpected row count in " << (kDir / file).string();
+  const Tally tally = runner(rows);
+  std::printf("%s: %d/%d rows passed\n", file, tally.passed, tally.total);
+  EXPECT_EQ(tally.total, static_cast<int>(expected_rows));
+  EXPECT_EQ(tally.passed, static_cast<int>(expected_rows));
 }
 
-template <typename T>
-T get_or(const Json& config, const char* key, T fallback) {
-  if (!config.contains(key) || config[key].is_null()) return fallback;
-  return config[key].get<T>();
-}
-
-std::vector<std::vector<std::string>> ref_streams(const Json& row) {
-  return row.at("refs").get<std::vector<std::vector<std::string>>>();
-}
-
-double scaled(double score_0_100, const Json& row) {
-  return row.value("scale", std::string("0-100")) == "0-1" ? score_0_100 / 100.0 : score_0_100;
-}
-
-// Runs `check` on every row; returns (passed, total) and reports failures with the row id.
-struct Tally {
-  int passed = 0;
-  int total = 0;
-};
-
-void expect_close(double actual, const Json& row, Tally& tally) {
-  const double expected = row.at("expected").get<double>();
-  const double tolerance = row.at("tolerance").get<double>();
-  ++tally.total;
-  if (std::fabs(actual - expected) <= tolerance) {
-    ++tally.passed;
-  } else {
-    ADD_FAILURE() << row.at("id").get<std::string>() << ": got " << actual << " expected "
-                  << expected << " (tolerance " << tolerance << ")";
-  }
-}
-
-BleuOptions bleu_options(const Json& config) {
-  BleuOptions o;
-  o.tokenize = *parse_sacre_tokenizer(get_or<std::string>(config, "tokenize", "13a"));
-  o.smooth = *parse_bleu_smooth(get_or<std::string>(config, "smooth_method", "exp"));
-  if (config.contains("smooth_value") && !config["smooth_value"].is_null()) {
-    o.smooth_value = config["smooth_value"].get<double>();
-  }
-  o.lowercase = get_or<bool>(config, "lowercase", false);
-  o.effective_order = get_or<bool>(config, "use_effective_order", false);
-  o.max_ngram_order = get_or<int>(config, "max_ngram_order", 4);
-  return o;
-}
-
-TEST(MetricsConformance, SacrebleuBleu) {
-  const auto rows = load_rows("sacrebleu_bleu.jsonl");
-  ASSERT_EQ(rows.size(), 46u);
-  Tally tally;
-  for (const auto& row : rows) {
-    const std::string id = row.at("id");
-    const Json& config = row.at("config");
-    const std::string api = config.at("api");
-    const BleuOptions options = bleu_options(config);
-    if (row.contains("expected_counts")) {
-      const auto hyps = row.at("hyps").get<std::vector<std::string>>();
-      auto score = corpus_bleu(hyps, ref_streams(row), options);
-      ASSERT_TRUE(score.ok()) << id << ": " << score.status().message();
-      ++tally.total;
-      const auto counts = row.at("expected_counts").get<std::vector<double>>();
-      const auto totals = row.at("expected_totals").get<std::vector<double>>();
-      if (score->counts == counts && score->totals == totals) {
-        ++tally.passed;
-      } else {
-        ADD_FAILURE() << id << ": n-gram statistics differ";
-      }
-    } else if (api == "BLEU.compute_bleu") {
-      const Json& stats = row.at("stats");
-      BleuStats s;
-      s.correct = stats.at("correct").get<std::vector<double>>();
-      s.total = stats.at("total").get<std::vector<double>>();
-      s.sys_len = stats.at("sys_len").get<int64_t>();
-      s.ref_len = stats.at("ref_len").get<int64_t>();
-      expect_close(scaled(compute_bleu(s, options).score, row), row, tally);
-    } else if (api == "sentence_bleu") {
-      const auto refs = row.at("refs_for_sentence").get<std::vector<std::string>>();
-      auto score = sentence_bleu(row.at("hyp").get<std::string>(), refs, options);
-      ASSERT_TRUE(score.ok()) << id << ": " << score.status().message();
-      expect_close(scaled(score->score, row), row, tally);
-    } else {
-      const auto hyps = row.at("hyps").get<std::vector<std::string>>();
-      auto score = corpus_bleu(hyps, ref_streams(row), options);
-      ASSERT_TRUE(score.ok()) << id << ": " << score.status().message();
-      expect_close(scaled(score->score, row), row, tally);
-    }
-  }
-  std::printf("sacrebleu_bleu.jsonl: %d/%d rows passed\n", tally.passed, tally.total);
-  EXPECT_EQ(tally.passed, 46);
-}
-
-TEST(MetricsConformance, SacrebleuChrf) {
-  const auto rows = load_rows("sacrebleu_chrf.jsonl");
-  ASSERT_EQ(rows.size(), 25u);
-  Tally tally;
-  for (const auto& row : rows) {
-    const std::string id = row.at("id");
-    const Json& config = row.at("config");
-    ChrfOptions o;
-    o.char_order = get_or<int>(config, "char_order", 6);
-    o.word_order = get_or<int>(config, "word_order", 0);
-    o.beta = get_or<double>(config, "beta", 2);
-    o.eps_smoothing = get_or<bool>(config, "eps_smoothing", false);
-    o.whitespace = !get_or<bool>(config, "remove_whitespace", true);
-    o.lowercase = get_or<bool>(config, "lowercase", false);
-    if (config.at("api") == "sentence_chrf") {
-      const auto refs = row.at("refs_for_sentence").get<std::vector<std::string>>();
-      auto score = sentence_chrf(row.at("hyp").get<std::string>(), refs, o);
-      ASSERT_TRUE(score.ok()) << id << ": " << score.status().message();
-      expect_close(scaled(score->score, row), row, tally);
-    } else {
-      const auto hyps = row.at("hyps").get<std::vector<std::string>>();
-      auto score = corpus_chrf(hyps, ref_streams(row), o);
-      ASSERT_TRUE(score.ok()) << id << ": " << score.status().message();
-      expect_close(scaled(score->score, row), row, tally);
-    }
-  }
-  std::printf("sacrebleu_chrf.jsonl: %d/%d rows passed\n", tally.passed, tally.total);
-  EXPECT_EQ(tally.passed, 25);
-}
-
-TEST(MetricsConformance, SacrebleuTer) {
-  const auto rows = load_rows("sacrebleu_ter.jsonl");
-  ASSERT_EQ(rows.size(), 7u);
-  Tally tally;
-  for (const auto& row : rows) {
-    const Json& config = row.at("config");
-    ASSERT_FALSE(get_or<bool>(config, "asian_support", false)) << "asian_support rows are not supported";
-    TerOptions o;
-    o.normalized = get_or<bool>(config, "normalized", false);
-    o.no_punct = get_or<bool>(config, "no_punct", false);
-    o.case_sensitive = get_or<bool>(config, "case_sensitive", false);
-    const auto hyps = row.at("hyps").get<std::vector<std::string>>();
-    auto score = corpus_ter(hyps, ref_streams(row), o);
-    ASSERT_TRUE(score.ok()) << row.at("id") << ": " << score.status().message();
-    expect_close(scaled(score->score, row), row, tally);
-  }
-  std::printf("sacrebleu_ter.jsonl: %d/%d rows passed\n", tally.passed, tally.total);
-  EXPECT_EQ(tally.passed, 7);
-}
-
-TEST(MetricsConformance, RougeScore) {
-  const auto rows = load_rows("rouge_score.jsonl");
-  ASSERT_EQ(rows.size(), 24u);
-  int passed = 0;
-  for (const auto& row : rows) {
-    const std::string id = row.at("id");
-    RougeOptions o;
-    o.use_stemmer = row.at("use_stemmer").get<bool>();
-    // rouge-score's argument order: score(target, prediction).
-    auto prf = rouge_score(row.at("rouge_type").get<std::string>(), row.at("target").get<std::string>(),
-                           row.at("prediction").get<std::string>(), o);
-    ASSERT_TRUE(prf.ok()) << id << ": " << prf.status().message();
-    const Json& expected = row.at("expected");
-    const double tolerance = row.at("tolerance").get<double>();
-    const bool ok = std::fabs(prf->precision - expected.at("precision").get<double>()) <= tolerance &&
-                    std::fabs(prf->recall - expected.at("recall").get<double>()) <= tolerance &&
-                    std::fabs(prf->fmeasure - expected.at("fmeasure").get<double>()) <= tolerance;
-    if (ok) {
-      ++passed;
-    } else {
-      ADD_FAILURE() << id << ": got P=" << prf->precision << " R=" << prf->recall
-                    << " F=" << prf->fmeasure << " expected " << expected.dump();
-    }
-  }
-  std::printf("rouge_score.jsonl: %d/%zu rows passed\n", passed, rows.size());
-  EXPECT_EQ(passed, 24);
-}
+TEST(MetricsConformance, SacrebleuBleu) { run_file("sacrebleu_bleu.jsonl", 46, run_bleu_rows); }
+TEST(MetricsConformance, SacrebleuChrf) { run_file("sacrebleu_chrf.jsonl", 25, run_chrf_rows); }
+TEST(MetricsConformance, SacrebleuTer) { run_file("sacrebleu_ter.jsonl", 7, run_ter_rows); }
+TEST(MetricsConformance, RougeScore) { run_file("rouge_score.jsonl", 24, run_rouge_rows); }
 
 }  // namespace
-}  // namespace atiende::eval
+}  // namespace atiende::eval::testing
