@@ -17,7 +17,7 @@ namespace atiende::index {
 ///   index.bm25_b             (default 0.75) body length normalization, 0..1
 ///   index.title_weight       (default 2.0)  one title occurrence counts as this many body ones
 ///   index.bm25_title_b       (default 0.5)  title length normalization, 0..1
-///   index.bm25_bigram_weight (default 0.0)  weight of adjacent-term bigram matches (0 = off,
+///   index.bm25_bigram_weight (default 0.3)  weight of adjacent-term bigram matches (0 = off,
 ///                                           no bigram postings are stored)
 ///   index.bm25_language      (default "es") analyzer for queries whose language is unclear and
 ///                                           for chunks without a language
@@ -26,7 +26,7 @@ struct Bm25Options {
   double b = 0.75;
   double title_weight = 2.0;
   double title_b = 0.5;
-  double bigram_weight = 0.0;
+  double bigram_weight = 0.3;
   std::string default_language = "es";
 };
 
