@@ -147,6 +147,10 @@ asio::awaitable<void> Connection::run() {
         co_await write_simple_error(431, "header_too_large",
                                     "request headers exceed " +
                                         std::to_string(options.max_header_bytes) + " bytes");
+      } else if (ec == bhttp::error::body_limit) {  // Content-Length over the limit
+        co_await write_simple_error(413, "payload_too_large",
+                                    "request body exceeds the limit of " +
+                                        std::to_string(options.max_body_bytes) + " bytes");
       } else if (is_http_parse_error(ec)) {
         co_await write_simple_error(400, "bad_request", "malformed HTTP request: " + ec.message());
       }

@@ -1,0 +1,291 @@
+// The real server on 127.0.0.1, port 0, with a test-only router.
+
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "http/json.h"
+#include "http/test_client.h"
+
+namespace atiende::http {
+namespace {
+
+using atiende::testing::http_request;
+using atiende::testing::TestClient;
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void start(ServerOptions options = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.io_threads = 2;
+    options.worker_threads = 2;
+    options.metrics = &metrics_;
+    options.access_log = false;
+    server_ = std::make_unique<Server>(options);
+    Router& router = server_->router();
+    ASSERT_TRUE(router
+                    .add("GET", "/v1/items/{id}",
+                         [](Request& request) -> Result<Response> {
+                           Json body = {{"id", request.param("id")},
+                                        {"q", request.query("q").value_or("")},
+                                        {"request_id", request.request_id},
+                                        {"route", request.route}};
+                           return json_response(body);
+                         })
+                    .ok());
+    ASSERT_TRUE(router
+                    .add("POST", "/v1/echo",
+                         [](Request& request) -> Result<Response> {
+                           ATIENDE_ASSIGN_OR_RETURN(Json body, parse_json_body(request));
+                           return json_response(body, 201);
+                         })
+                    .ok());
+    ASSERT_TRUE(router
+                    .add("GET", "/v1/fail/{code}",
+                         [](Request& request) -> Result<Response> {
+                           const std::string code = request.param("code");
+                           if (code == "not_found") return Status::not_found("no such thing");
+                           if (code == "unavailable") return Status::unavailable("upstream down");
+                           if (code == "invalid") return Status::invalid_argument("bad 'k'");
+                           throw std::runtime_error("secret detail");
+                         })
+                    .ok());
+    ASSERT_TRUE(router
+                    .add("POST", "/v1/size",
+                         [](Request& request) -> Result<Response> {
+                           return Response::text(200, std::to_string(request.body.size()));
+                         })
+                    .ok());
+    router.add_static("/index.html", "text/html; charset=utf-8", "<p>hola</p>");
+    ASSERT_TRUE(server_->start().ok());
+    port_ = server_->port();
+    ASSERT_NE(port_, 0);
+  }
+
+  void TearDown() override {
+    if (server_) server_->stop();
+  }
+
+  static Json body_json(const atiende::testing::ClientResponse& response) {
+    auto parsed = parse_json(response.body);
+    EXPECT_TRUE(parsed.ok()) << response.body;
+    return parsed.ok() ? *parsed : Json();
+  }
+
+  MetricsRegistry metrics_;
+  std::unique_ptr<Server> server_;
+  uint16_t port_ = 0;
+};
+
+TEST_F(ServerTest, RoutesWithParamsOverKeepAlive) {
+  start();
+  TestClient client(port_);
+  auto first = client.request("GET", "/v1/items/doc%201?q=tel%C3%A9fono");
+  ASSERT_EQ(first.status, 200);
+  Json body = body_json(first);
+  EXPECT_EQ(body["id"], "doc 1");
+  EXPECT_EQ(body["q"], "teléfono");
+  EXPECT_EQ(body["route"], "/v1/items/{id}");
+  EXPECT_EQ(first.header("content-type"), "application/json");
+  EXPECT_EQ(first.header("x-request-id").rfind("req_", 0), 0u);
+  // Same connection, caller-supplied request id kept; an unsafe one replaced.
+  auto second = client.request("GET", "/v1/items/2", "", {{"X-Request-Id", "abc-123"}});
+  EXPECT_EQ(body_json(second)["request_id"], "abc-123");
+  EXPECT_EQ(second.header("x-request-id"), "abc-123");
+  auto third = client.request("GET", "/v1/items/3", "", {{"X-Request-Id", "bad id\"<>"}});
+  EXPECT_EQ(third.header("x-request-id").rfind("req_", 0), 0u);
+}
+
+TEST_F(ServerTest, UnknownRouteAndWrongMethodAreJsonErrors) {
+  start();
+  auto missing = http_request(port_, "GET", "/v1/nothing");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(body_json(missing)["error"]["code"], "not_found");
+  auto wrong = http_request(port_, "DELETE", "/v1/echo");
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.header("allow"), "POST");
+  EXPECT_EQ(body_json(wrong)["error"]["code"], "method_not_allowed");
+}
+
+TEST_F(ServerTest, StatusErrorsAndExceptionsMapToHttp) {
+  start();
+  TestClient client(port_);
+  auto not_found = client.request("GET", "/v1/fail/not_found");
+  EXPECT_EQ(not_found.status, 404);
+  EXPECT_EQ(body_json(not_found)["error"]["message"], "no such thing");
+  auto unavailable = client.request("GET", "/v1/fail/unavailable");
+  EXPECT_EQ(unavailable.status, 503);
+  EXPECT_EQ(body_json(unavailable)["error"]["code"], "unavailable");
+  auto invalid = client.request("GET", "/v1/fail/invalid");
+  EXPECT_EQ(invalid.status, 400);
+  auto thrown = client.request("GET", "/v1/fail/throw");
+  EXPECT_EQ(thrown.status, 500);
+  EXPECT_EQ(body_json(thrown)["error"]["code"], "internal");
+  EXPECT_EQ(thrown.body.find("secret detail"), std::string::npos);
+  // The connection survives handler errors.
+  EXPECT_EQ(client.request("GET", "/v1/items/ok").status, 200);
+}
+
+TEST_F(ServerTest, MalformedJsonAndDepthAre400) {
+  ServerOptions options;
+  options.max_json_depth = 4;
+  start(options);
+  auto ok = http_request(port_, "POST", "/v1/echo", R"({"query":"hola"})");
+  EXPECT_EQ(ok.status, 201);
+  EXPECT_EQ(body_json(ok)["query"], "hola");
+  auto bad = http_request(port_, "POST", "/v1/echo", R"({"query": )");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(body_json(bad)["error"]["code"], "invalid_argument");
+  auto deep = http_request(port_, "POST", "/v1/echo", "[[[[[[1]]]]]]");
+  EXPECT_EQ(deep.status, 400);
+  EXPECT_NE(body_json(deep)["error"]["message"].get<std::string>().find("nesting"),
+            std::string::npos);
+}
+
+TEST_F(ServerTest, BodyOverLimitIs413) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  start(options);
+  EXPECT_EQ(http_request(port_, "POST", "/v1/size", std::string(1024, 'a')).body, "1024");
+  auto big = http_request(port_, "POST", "/v1/size", std::string(64 * 1024, 'a'));
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(body_json(big)["error"]["code"], "payload_too_large");
+  // Chunked bodies have no Content-Length: the limit applies while reading.
+  TestClient client(port_);
+  std::string chunk(800, 'b');
+  std::string raw =
+      "POST /v1/size HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "320\r\n" + chunk + "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n";
+  client.send_raw(raw);
+  const std::string reply = client.read_raw_until_close();
+  EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply;
+}
+
+TEST_F(ServerTest, MalformedRequestAndHugeHeadersAreRejected) {
+  ServerOptions options;
+  options.max_header_bytes = 2048;
+  start(options);
+  {
+    TestClient client(port_);
+    client.send_raw("THIS IS NOT HTTP\r\n\r\n");
+    EXPECT_EQ(client.read_raw_until_close().rfind("HTTP/1.1 400", 0), 0u);
+  }
+  {
+    TestClient client(port_);
+    client.send_raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4096, 'x') +
+                    "\r\n\r\n");
+    EXPECT_EQ(client.read_raw_until_close().rfind("HTTP/1.1 431", 0), 0u);
+  }
+  // The server is still fine.
+  EXPECT_EQ(http_request(port_, "GET", "/healthz").status, 200);
+}
+
+TEST_F(ServerTest, HealthzAndMetrics) {
+  start();
+  auto health = http_request(port_, "GET", "/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(body_json(health)["status"], "ok");
+  http_request(port_, "GET", "/v1/items/a");
+  http_request(port_, "GET", "/v1/items/b");
+  http_request(port_, "GET", "/nowhere");
+  auto metrics = http_request(port_, "GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.header("content-type").rfind("text/plain", 0), 0u);
+  EXPECT_NE(metrics.body.find(
+                "atiende_http_requests_total{method=\"GET\",route=\"/v1/items/{id}\",status=\"200\"} 2"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("route=\"unmatched\",status=\"404\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.body.find("atiende_http_request_duration_seconds_bucket{route=\"/v1/items/{id}\""),
+            std::string::npos);
+  EXPECT_NE(metrics.body.find("atiende_http_open_streams 0"), std::string::npos);
+}
+
+TEST_F(ServerTest, CorsAllowlist) {
+  ServerOptions options;
+  options.cors_origins = {"https://www.unaempresa.co"};
+  start(options);
+  auto allowed = http_request(port_, "GET", "/healthz", "", {{"Origin", "https://www.unaempresa.co"}});
+  EXPECT_EQ(allowed.header("access-control-allow-origin"), "https://www.unaempresa.co");
+  EXPECT_EQ(allowed.header("vary"), "Origin");
+  auto denied = http_request(port_, "GET", "/healthz", "", {{"Origin", "https://evil.example"}});
+  EXPECT_EQ(denied.header("access-control-allow-origin"), "");
+  auto preflight = http_request(port_, "OPTIONS", "/v1/echo", "",
+                                {{"Origin", "https://www.unaempresa.co"},
+                                 {"Access-Control-Request-Method", "POST"},
+                                 {"Access-Control-Request-Headers", "content-type"}});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_NE(preflight.header("access-control-allow-methods").find("POST"), std::string::npos);
+  EXPECT_EQ(preflight.header("access-control-allow-headers"), "content-type");
+}
+
+TEST_F(ServerTest, PerClientRateLimitUsesTheInjectedClock) {
+  FakeClock clock;
+  ServerOptions options;
+  options.clock = &clock;
+  options.rate_limit_rps = 1;
+  options.rate_limit_burst = 2;
+  start(options);
+  TestClient client(port_);
+  EXPECT_EQ(client.request("GET", "/v1/items/1").status, 200);
+  EXPECT_EQ(client.request("GET", "/v1/items/2").status, 200);
+  auto limited = client.request("GET", "/v1/items/3");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(body_json(limited)["error"]["code"], "rate_limited");
+  EXPECT_EQ(limited.header("retry-after"), "1");
+  EXPECT_EQ(client.request("GET", "/healthz").status, 200);  // exempt
+  clock.advance(std::chrono::seconds(1));
+  EXPECT_EQ(client.request("GET", "/v1/items/4").status, 200);
+}
+
+TEST_F(ServerTest, StaticAssetsAndHead) {
+  start();
+  auto index = http_request(port_, "GET", "/");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_EQ(index.body, "<p>hola</p>");
+  EXPECT_EQ(index.header("content-type"), "text/html; charset=utf-8");
+  TestClient client(port_);
+  // Beast's parser knows a HEAD response has no body only when told; read raw instead.
+  client.send_raw("HEAD /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string raw = client.read_raw_until_close();
+  EXPECT_EQ(raw.rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_NE(raw.find("Content-Length: 11"), std::string::npos);
+  EXPECT_EQ(raw.find("<p>"), std::string::npos);
+}
+
+TEST_F(ServerTest, PortInUseIsAClearError) {
+  start();
+  ServerOptions options;
+  options.port = port_;
+  options.metrics = &metrics_;
+  Server second(options);
+  Status status = second.start();
+  EXPECT_EQ(status.code(), StatusCode::kUnavailable);
+  EXPECT_NE(status.message().find(std::to_string(port_)), std::string::npos);
+}
+
+TEST(ServerOptionsTest, ReadsConfigAndRejectsBadValues) {
+  auto config = Config::load_string(
+      "[http]\nport = 0\nthreads = 3\nmax_body_bytes = 2048\ncors_origins = [\"https://a\"]\n",
+      map_env({}));
+  ASSERT_TRUE(config.ok());
+  auto options = server_options_from_config(*config);
+  ASSERT_TRUE(options.ok()) << options.status().to_string();
+  EXPECT_EQ(options->port, 0);
+  EXPECT_EQ(options->io_threads, 3);
+  EXPECT_EQ(options->max_body_bytes, 2048u);
+  ASSERT_EQ(options->cors_origins.size(), 1u);
+  auto bad = Config::load_string("[http]\nport = 70000\n", map_env({}));
+  ASSERT_TRUE(bad.ok());
+  auto rejected = server_options_from_config(*bad);
+  EXPECT_EQ(rejected.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(rejected.status().message().find("http.port"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace atiende::http

@@ -1,0 +1,254 @@
+// Streamed responses on the real server: SSE arrives incrementally, a client disconnect cancels
+// the producer, thousands of idle streams need no extra threads, shutdown cancels streams.
+
+#include <gtest/gtest.h>
+
+#include <dirent.h>
+
+#include <atomic>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "http/server.h"
+#include "http/sse.h"
+#include "http/test_client.h"
+
+namespace atiende::http {
+namespace {
+
+using atiende::testing::TestClient;
+constexpr auto kWait = std::chrono::seconds(20);
+
+/// Collects the sinks of started streams, in start order, for the test thread to drive.
+class SinkBox {
+ public:
+  void put(std::shared_ptr<StreamSink> sink) {
+    {
+      std::lock_guard lock(mutex_);
+      sinks_.push_back(std::move(sink));
+    }
+    cv_.notify_all();
+  }
+  /// Waits until `count` sinks arrived; false on timeout.
+  bool wait_for(size_t count) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, kWait, [&] { return sinks_.size() >= count; });
+  }
+  std::shared_ptr<StreamSink> at(size_t i) {
+    std::lock_guard lock(mutex_);
+    return sinks_.at(i);
+  }
+  std::vector<std::shared_ptr<StreamSink>> all() {
+    std::lock_guard lock(mutex_);
+    return sinks_;
+  }
+  void clear() {
+    std::lock_guard lock(mutex_);
+    sinks_.clear();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<std::shared_ptr<StreamSink>> sinks_;
+};
+
+size_t thread_count() {
+  size_t count = 0;
+  if (DIR* dir = opendir("/proc/self/task")) {
+    while (dirent* entry = readdir(dir)) {
+      if (entry->d_name[0] != '.') ++count;
+    }
+    closedir(dir);
+  }
+  return count;
+}
+
+/// Polls `predicate` until true or the deadline (for counters updated on server threads).
+template <typename Predicate>
+bool eventually(Predicate predicate) {
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (predicate()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // polling, not ordering
+  }
+  return predicate();
+}
+
+class StreamTest : public ::testing::Test {
+ protected:
+  void start(ServerOptions options = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.io_threads = 2;
+    options.worker_threads = 2;
+    options.metrics = &metrics_;
+    options.access_log = false;
+    server_ = std::make_unique<Server>(options);
+    ASSERT_TRUE(server_->router()
+                    .add("POST", "/v1/stream",
+                         [this](Request&) -> Result<Response> {
+                           return Response::sse([this](std::shared_ptr<StreamSink> sink) {
+                             box_.put(std::move(sink));
+                           });
+                         })
+                    .ok());
+    ASSERT_TRUE(server_->router()
+                    .add("GET", "/v1/quiet",
+                         [](Request&) -> Result<Response> {
+                           Response response = Response::stream(
+                               [](std::shared_ptr<StreamSink> sink) {
+                                 // Keep the sink open (never write): only keep-alives flow.
+                                 static std::vector<std::shared_ptr<StreamSink>> held;
+                                 static std::mutex mutex;
+                                 std::lock_guard lock(mutex);
+                                 held.push_back(std::move(sink));
+                               },
+                               "text/event-stream");
+                           response.keepalive_ms = 20;
+                           return response;
+                         })
+                    .ok());
+    ASSERT_TRUE(server_->router()
+                    .add("GET", "/v1/pull",
+                         [](Request&) -> Result<Response> {
+                           auto n = std::make_shared<int>(0);
+                           return Response::pull(
+                               [n](std::string& chunk) {
+                                 if (*n == 3) return false;
+                                 chunk = "part" + std::to_string((*n)++) + ";";
+                                 return true;
+                               },
+                               "text/plain");
+                         })
+                    .ok());
+    ASSERT_TRUE(server_->start().ok());
+    port_ = server_->port();
+  }
+
+  void TearDown() override {
+    if (server_) server_->stop();
+  }
+
+  MetricsRegistry metrics_;
+  std::unique_ptr<Server> server_;
+  SinkBox box_;
+  uint16_t port_ = 0;
+};
+
+TEST_F(StreamTest, SseArrivesIncrementally) {
+  start();
+  TestClient client(port_);
+  client.send("POST", "/v1/stream", "{}");
+  auto head = client.read_header();
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("content-type").rfind("text/event-stream", 0), 0u);
+  EXPECT_EQ(head.header("cache-control"), "no-cache");
+  EXPECT_EQ(head.header("transfer-encoding"), "chunked");
+  ASSERT_TRUE(box_.wait_for(1));
+  SseWriter writer(box_.at(0));
+  ASSERT_TRUE(writer.send("token", "Hola"));
+  // The first event is readable while the producer has not produced the second one yet.
+  EXPECT_EQ(client.read_until("\n\n"), "event: token\ndata: Hola\n\n");
+  EXPECT_FALSE(client.stream_done());
+  EXPECT_EQ(server_->open_streams(), 1u);
+  ASSERT_TRUE(writer.send("done", "{\"ok\":true}"));
+  writer.close();
+  EXPECT_EQ(client.read_until("never-appears"), "event: done\ndata: {\"ok\":true}\n\n");
+  EXPECT_TRUE(client.stream_done());
+  EXPECT_TRUE(eventually([&] { return server_->open_streams() == 0; }));
+  EXPECT_FALSE(writer.send("late", "x"));  // closed: the producer learns to stop
+}
+
+TEST_F(StreamTest, ClientDisconnectCancelsTheProducer) {
+  start();
+  TestClient client(port_);
+  client.send("POST", "/v1/stream", "{}");
+  client.read_header();
+  ASSERT_TRUE(box_.wait_for(1));
+  auto sink = box_.at(0);
+  std::promise<void> cancelled;
+  sink->on_cancel([&cancelled] { cancelled.set_value(); });
+  ASSERT_TRUE(sink->write(sse_event("token", "a")));
+  client.read_until("\n\n");
+  client.close();
+  ASSERT_EQ(cancelled.get_future().wait_for(kWait), std::future_status::ready);
+  EXPECT_TRUE(sink->cancelled());
+  EXPECT_FALSE(sink->write(sse_event("token", "b")));
+  EXPECT_TRUE(eventually([&] { return server_->open_streams() == 0; }));
+  EXPECT_TRUE(eventually([&] { return server_->open_connections() == 0; }));
+}
+
+TEST_F(StreamTest, KeepAliveCommentsFlowWhileIdle) {
+  start();
+  TestClient client(port_);
+  client.send("GET", "/v1/quiet");
+  client.read_header();
+  EXPECT_NE(client.read_until(": keep-alive\n\n").find(": keep-alive\n\n"), std::string::npos);
+}
+
+TEST_F(StreamTest, PullGeneratorStreamsAllChunks) {
+  start();
+  TestClient client(port_);
+  auto response = client.request("GET", "/v1/pull");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "part0;part1;part2;");
+}
+
+TEST_F(StreamTest, ManyIdleStreamsOnTwoIoThreadsNeedNoExtraThreads) {
+  start();
+  constexpr size_t kStreams = 300;
+  const size_t threads_before = thread_count();
+  std::vector<std::unique_ptr<TestClient>> clients;
+  for (size_t i = 0; i < kStreams; ++i) {
+    clients.push_back(std::make_unique<TestClient>(port_));
+    clients.back()->send("POST", "/v1/stream", "{}");
+  }
+  for (auto& client : clients) EXPECT_EQ(client->read_header().status, 200);
+  ASSERT_TRUE(box_.wait_for(kStreams));
+  EXPECT_EQ(server_->open_streams(), kStreams);
+  EXPECT_EQ(thread_count(), threads_before);  // no thread per connection or stream
+  for (auto& sink : box_.all()) ASSERT_TRUE(sink->write(sse_event("token", "hola")));
+  for (auto& client : clients) EXPECT_EQ(client->read_until("\n\n"), "event: token\ndata: hola\n\n");
+  for (auto& sink : box_.all()) sink->close();
+  for (auto& client : clients) {
+    client->read_until("never-appears");
+    EXPECT_TRUE(client->stream_done());
+  }
+  EXPECT_TRUE(eventually([&] { return server_->open_streams() == 0; }));
+}
+
+TEST_F(StreamTest, ClientThatDoesNotReadGetsCancelled) {
+  ServerOptions options;
+  options.stream_max_buffered_bytes = 64 * 1024;
+  start(options);
+  TestClient client(port_);
+  client.send("POST", "/v1/stream", "{}");
+  client.read_header();
+  ASSERT_TRUE(box_.wait_for(1));
+  auto sink = box_.at(0);
+  const std::string block(16 * 1024, 'x');
+  size_t written = 0;
+  while (written < (512u << 20) && sink->write(block)) written += block.size();
+  EXPECT_TRUE(sink->cancelled());
+  EXPECT_LT(written, 512u << 20);
+}
+
+TEST_F(StreamTest, StopCancelsOpenStreams) {
+  start();
+  TestClient client(port_);
+  client.send("POST", "/v1/stream", "{}");
+  client.read_header();
+  ASSERT_TRUE(box_.wait_for(1));
+  std::promise<void> cancelled;
+  box_.at(0)->on_cancel([&cancelled] { cancelled.set_value(); });
+  std::thread stopper([this] { server_->stop(); });
+  EXPECT_EQ(cancelled.get_future().wait_for(kWait), std::future_status::ready);
+  stopper.join();
+  EXPECT_FALSE(box_.at(0)->write("x"));
+  EXPECT_EQ(server_->open_connections(), 0u);
+}
+
+}  // namespace
+}  // namespace atiende::http
