@@ -1,10 +1,9 @@
 #include "ingest/pipeline.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <set>
 
+#include "common/crypto.h"
 #include "common/files.h"
 #include "common/strings.h"
 #include "ingest/text_ops.h"
@@ -106,13 +105,6 @@ Status validate_id(const std::string& id) {
 
 }  // namespace
 
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
-  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), size));
-}
-
 double IngestSummary::megabytes_per_second() const {
   return seconds > 0 ? static_cast<double>(bytes) / seconds / 1e6 : 0.0;
 }
@@ -207,7 +199,14 @@ Result<std::vector<InputFile>> collect_files(std::span<const std::string> paths)
 }
 
 IngestPipeline::IngestPipeline(store::Store& store, IngestOptions options, const Clock& clock)
-    : store_(store),
+    : own_writer_(std::make_unique<StoreWriter>(store)),
+      writer_(*own_writer_),
+      options_(std::move(options)),
+      clock_(clock),
+      dedup_(options_.dedup_max_distance) {}
+
+IngestPipeline::IngestPipeline(DocumentWriter& writer, IngestOptions options, const Clock& clock)
+    : writer_(writer),
       options_(std::move(options)),
       clock_(clock),
       dedup_(options_.dedup_max_distance) {}
@@ -339,7 +338,7 @@ Result<PreparedDocument> IngestPipeline::prepare_locked(SourceRecord record) {
       chunks.push_back(std::move(c));
     }
   } else {
-    const std::vector<ByteSpan> sentences = sentence_spans(text);
+    const std::vector<ByteSpan> sentences = sentence_spans(text, doc.language);
     for (TextChunk& t : chunk_text(text, sentences, count_tokens, options_.chunker, page_starts)) {
       store::Chunk c;
       c.title = doc.title;
@@ -392,7 +391,7 @@ FileResult IngestPipeline::ingest_source_records(std::vector<SourceRecord> recor
     batch.push_back(std::move(prepared->value));
   }
   if (result.status.ok()) {
-    auto outcome = store_.upsert_documents(batch, prune_source);
+    auto outcome = writer_.upsert_documents(batch, prune_source);
     if (outcome.ok()) {
       result.outcome = std::move(*outcome);
     } else {
@@ -484,7 +483,7 @@ Result<IngestSummary> IngestPipeline::ingest_paths(
 
 Result<std::vector<int64_t>> IngestPipeline::delete_document(const std::string& doc_id) {
   std::lock_guard lock(mutex_);
-  ATIENDE_ASSIGN_OR_RETURN(std::vector<int64_t> removed, store_.delete_document(doc_id));
+  ATIENDE_ASSIGN_OR_RETURN(std::vector<int64_t> removed, writer_.delete_document(doc_id));
   dedup_.remove_owner(doc_id);
   return removed;
 }

@@ -105,6 +105,36 @@ struct InputFile {
 /// path is an error naming it.
 Result<std::vector<InputFile>> collect_files(std::span<const std::string> paths);
 
+/// Where the pipeline writes. The default writes straight to a Store (indexes then catch up on
+/// their next open, by generation). The app passes a writer that goes through
+/// retrieve::KnowledgeBase::upsert_documents / delete_document, so indexes follow incrementally.
+/// Implementations must make one upsert_documents call one transaction.
+class DocumentWriter {
+ public:
+  virtual ~DocumentWriter() = default;
+  virtual Result<store::BatchOutcome> upsert_documents(
+      std::span<const store::DocumentWithChunks> documents,
+      const std::optional<std::string>& prune_source) = 0;
+  virtual Result<std::vector<int64_t>> delete_document(const std::string& doc_id) = 0;
+};
+
+/// Writes to a Store only.
+class StoreWriter final : public DocumentWriter {
+ public:
+  explicit StoreWriter(store::Store& store) : store_(store) {}
+  Result<store::BatchOutcome> upsert_documents(
+      std::span<const store::DocumentWithChunks> documents,
+      const std::optional<std::string>& prune_source) override {
+    return store_.upsert_documents(documents, prune_source);
+  }
+  Result<std::vector<int64_t>> delete_document(const std::string& doc_id) override {
+    return store_.delete_document(doc_id);
+  }
+
+ private:
+  store::Store& store_;
+};
+
 /// A record turned into what the store keeps (exposed for tests and benchmarks).
 struct PreparedDocument {
   store::DocumentWithChunks value;
@@ -114,8 +144,11 @@ struct PreparedDocument {
 
 class IngestPipeline {
  public:
-  /// `store` must outlive the pipeline.
+  /// Writes to `store` directly. `store` must outlive the pipeline.
   IngestPipeline(store::Store& store, IngestOptions options, const Clock& clock = system_clock());
+  /// Writes through `writer` (e.g. the knowledge base). `writer` must outlive the pipeline.
+  IngestPipeline(DocumentWriter& writer, IngestOptions options,
+                 const Clock& clock = system_clock());
 
   /// Reads and ingests one file in one transaction. Never fails as a whole: the error is in the
   /// result's status.
@@ -141,14 +174,12 @@ class IngestPipeline {
 
  private:
   Result<PreparedDocument> prepare_locked(SourceRecord record);
-  store::Store& store_;
+  std::unique_ptr<StoreWriter> own_writer_;
+  DocumentWriter& writer_;
   IngestOptions options_;
   const Clock& clock_;
   std::recursive_mutex mutex_;
   NearDuplicateIndex dedup_;
 };
-
-/// Hex SHA-256 of `bytes`.
-std::string sha256_hex(std::string_view bytes);
 
 }  // namespace atiende::ingest

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/strings.h"
+#include "text/utf8.h"
 
 namespace atiende::ingest {
 
@@ -41,36 +42,6 @@ const char* format_name(Format format) {
 
 namespace {
 
-/// Length of the valid UTF-8 sequence at `i`, or 0 when invalid (overlongs, surrogates and code
-/// points above U+10FFFF are invalid).
-size_t utf8_sequence_length(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  size_t n = 0;
-  uint32_t cp = 0;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)) return 0;
-  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
-
 std::string strip_bom(std::string_view bytes) {
   if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
   return std::string(bytes);
@@ -83,19 +54,11 @@ std::string stem_of(const std::string& file_id) {
 }  // namespace
 
 Status check_utf8(std::string_view bytes, const std::string& source) {
-  size_t line = 1;
-  size_t i = 0;
-  while (i < bytes.size()) {
-    if (bytes[i] == '\n') ++line;
-    const size_t n = utf8_sequence_length(bytes, i);
-    if (n == 0) {
-      return Status::invalid_argument(source + ":" + std::to_string(line) +
-                                      ": invalid UTF-8 (byte " + std::to_string(i) +
-                                      "); convert the file to UTF-8");
-    }
-    i += n;
-  }
-  return {};
+  const size_t bad = text::find_invalid_utf8(bytes);
+  if (bad == std::string_view::npos) return {};
+  const size_t line = 1 + static_cast<size_t>(std::count(bytes.begin(), bytes.begin() + bad, '\n'));
+  return Status::invalid_argument(source + ":" + std::to_string(line) + ": invalid UTF-8 (byte " +
+                                  std::to_string(bad) + "); convert the file to UTF-8");
 }
 
 Result<std::vector<SourceRecord>> read_plain_text(std::string_view bytes, const std::string& file_id,
