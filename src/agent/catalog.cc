@@ -173,6 +173,47 @@ Result<Catalog> Catalog::from_json(std::string_view plans_json, std::string_view
         catalog.color_families_.emplace_back(text::fold(family), std::move(folded));
       }
     }
+    if (s.contains("area") && s["area"].is_object()) {
+      const Json& area = s["area"];
+      auto add_area = [&](const std::string& name, const std::string& synonym) {
+        for (auto& [n, list] : catalog.areas_) {
+          if (n == name) {
+            add_synonym(list, synonym);
+            return;
+          }
+        }
+        std::vector<std::string> list;
+        add_synonym(list, synonym);
+        catalog.areas_.emplace_back(name, std::move(list));
+      };
+      if (area.contains("values") && area["values"].is_array()) {
+        for (const auto& v : area["values"]) if (v.is_string()) add_area(v.get<std::string>(), v.get<std::string>());
+      }
+      for (const char* key : {"neighborhoods"}) {
+        if (!area.contains(key) || !area[key].is_object()) continue;
+        for (const auto& [city, list] : area[key].items()) {
+          if (!list.is_array()) continue;
+          for (const auto& n : list) if (n.is_string()) add_area(n.get<std::string>(), n.get<std::string>());
+        }
+      }
+      if (area.contains("synonyms") && area["synonyms"].is_object()) {
+        for (const auto& [city, list] : area["synonyms"].items()) {
+          if (!list.is_array()) continue;
+          for (const auto& n : list) if (n.is_string()) add_area(city, n.get<std::string>());
+        }
+      }
+    }
+    if (s.contains("service") && s["service"].is_object() && s["service"].contains("synonyms") &&
+        s["service"]["synonyms"].is_object()) {
+      for (const auto& [id, list] : s["service"]["synonyms"].items()) {
+        std::vector<std::string> folded;
+        add_synonym(folded, id);
+        if (list.is_array()) {
+          for (const auto& w : list) if (w.is_string()) add_synonym(folded, w.get<std::string>());
+        }
+        catalog.services_.emplace_back(id, std::move(folded));
+      }
+    }
   }
   return catalog;
 }
@@ -239,6 +280,19 @@ std::vector<std::string> Catalog::match_colors(std::string_view device_id,
     }
   }
   return out;
+}
+
+std::vector<std::string> Catalog::match_areas(std::string_view text) const {
+  std::vector<std::pair<std::string, const std::vector<std::string>*>> entries;
+  for (const auto& [name, list] : areas_) entries.emplace_back(name, &list);
+  return longest_matches(text, entries);
+}
+
+std::string Catalog::match_service(std::string_view text) const {
+  std::vector<std::pair<std::string, const std::vector<std::string>*>> entries;
+  for (const auto& [id, list] : services_) entries.emplace_back(id, &list);
+  auto ids = longest_matches(text, entries);
+  return ids.size() == 1 ? ids[0] : "";
 }
 
 }  // namespace atiende::agent

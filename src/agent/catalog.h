@@ -61,11 +61,17 @@ class Catalog {
   /// The colors of `device_id` that `text` names: an exact color phrase wins; otherwise a generic
   /// family word ("azul", "black") maps to every color containing that family's word.
   std::vector<std::string> match_colors(std::string_view device_id, std::string_view text) const;
+  /// Areas (cities or neighborhoods from slots.json, canonical spelling) named in `text`.
+  std::vector<std::string> match_areas(std::string_view text) const;
+  /// Service ("movil" | "internet_hogar") named in `text`, or "".
+  std::string match_service(std::string_view text) const;
 
  private:
   std::vector<Plan> plans_;
   std::vector<Device> devices_;
   std::vector<std::pair<std::string, std::vector<std::string>>> color_families_;  ///< folded
+  std::vector<std::pair<std::string, std::vector<std::string>>> areas_;     ///< name -> folded
+  std::vector<std::pair<std::string, std::vector<std::string>>> services_;  ///< id -> folded
 };
 
 /// True when `folded_text` contains `folded_phrase` at word boundaries.

@@ -16,6 +16,7 @@ struct TokenVerifier::PublicKey {
   ~PublicKey() { EVP_PKEY_free(key); }
 };
 
+TokenVerifier::TokenVerifier(JwtOptions options) : options_(std::move(options)) {}
 TokenVerifier::~TokenVerifier() = default;
 
 Result<std::shared_ptr<TokenVerifier>> TokenVerifier::create(JwtOptions options) {

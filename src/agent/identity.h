@@ -55,7 +55,7 @@ class TokenVerifier {
 
  private:
   struct PublicKey;
-  explicit TokenVerifier(JwtOptions options) : options_(std::move(options)) {}
+  explicit TokenVerifier(JwtOptions options);
   JwtOptions options_;
   std::unique_ptr<PublicKey> rsa_;
 };
