@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "app/eval_subcommands.h"
+#include "embed/local_embedder.h"
 #include "eval/metric_report.h"
 
 namespace atiende::app {
@@ -31,6 +32,7 @@ struct MetricsArgs {
   std::string rouge_type = "rougeL";
   bool rouge_stem = false;
   bool rouge_unicode = false;
+  bool token_vectors = false;
   bool per_line = false;
 };
 
@@ -67,7 +69,8 @@ std::function<int()> setup_metrics(CLI::App& app, GlobalOptions& globals) {
   app.description(
       "Score hypotheses against references, one segment per line (files are line-aligned).\n"
       "BLEU, chrF and TER reproduce sacreBLEU 2.x exactly (0-100 scale); ROUGE reproduces Google's\n"
-      "rouge-score (0-1, mean over lines); semantic is BERTScore-style similarity (0-1).\n"
+      "rouge-score (0-1, mean over lines); semantic is BERTScore-style similarity (0-1) with the\n"
+      "configured embedder: sentence cosine, or greedy word matching with --token-vectors.\n"
       "Examples:\n"
       "  atiende eval metrics --hyp out.txt --ref ref.txt --metric bleu\n"
       "  atiende eval metrics --hyp out.txt --ref ref1.txt --ref ref2.txt --metric chrf --word-order 2\n"
@@ -101,6 +104,9 @@ std::function<int()> setup_metrics(CLI::App& app, GlobalOptions& globals) {
                "ROUGE: Porter stemming (Snowball Spanish with --rouge-unicode)");
   app.add_flag("--rouge-unicode", args->rouge_unicode,
                "ROUGE: Unicode tokens for Spanish (keeps accents and ñ) instead of [a-z0-9]");
+  app.add_flag("--token-vectors", args->token_vectors,
+               "semantic: greedy matching of per-word vectors (BERTScore-style) instead of one "
+               "sentence vector per line");
   app.add_flag("--per-line", args->per_line, "Also print one sentence-level score per line");
 
   return [args, &globals]() {
@@ -121,11 +127,16 @@ std::function<int()> setup_metrics(CLI::App& app, GlobalOptions& globals) {
       }
       streams.push_back(std::move(*lines));
     }
+    std::unique_ptr<embed::Embedder> embedder;
     if (request->metric == eval::MetricKind::kSemantic) {
-      return report_error(
-          Status::unimplemented("the semantic metric needs the embed module, which is not wired "
-                                "into this build yet"),
-          globals);
+      // The configured local embedder (embed.* keys); its vectors are sentence-level.
+      auto config = load_config(globals);
+      if (!config.ok()) return report_error(config.status(), globals);
+      auto made = embed::make_local_embedder(*config);
+      if (!made.ok()) return report_error(made.status(), globals);
+      embedder = std::move(*made);
+      request->embedder = embedder.get();
+      if (args->token_vectors) request->token_embed = eval::word_vectors_from(*embedder);
     }
     auto report = eval::compute_metric_report(*hyps, streams, *request);
     if (!report.ok()) return report_error(report.status(), globals);

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
+
+#include "eval/rouge.h"
 
 namespace atiende::eval {
 
@@ -118,6 +121,46 @@ Result<SemanticResult> semantic_similarity(std::span<const std::string> hyps,
     result.corpus.f1 /= static_cast<double>(n);
   }
   return result;
+}
+
+TokenEmbedFn word_vectors_from(const embed::Embedder& embedder) {
+  return [&embedder](std::span<const std::string> texts)
+             -> Result<std::vector<std::vector<embed::Vector>>> {
+    RougeOptions words;
+    words.tokenizer = RougeTokenizer::kUnicode;
+    std::vector<std::vector<std::string>> tokens;
+    std::vector<std::string> vocabulary;
+    std::unordered_map<std::string, size_t> index;
+    for (const auto& text : texts) {
+      ATIENDE_ASSIGN_OR_RETURN(auto t, rouge_tokenize(text, words));
+      for (const auto& w : t) {
+        if (index.try_emplace(w, vocabulary.size()).second) vocabulary.push_back(w);
+      }
+      tokens.push_back(std::move(t));
+    }
+    std::vector<embed::Vector> vectors;
+    if (!vocabulary.empty()) {
+      ATIENDE_ASSIGN_OR_RETURN(vectors, embedder.embed(vocabulary, embed::EmbedRole::kPassage));
+      if (vectors.size() != vocabulary.size()) {
+        return Status::internal("embedder returned " + std::to_string(vectors.size()) +
+                                " vectors for " + std::to_string(vocabulary.size()) + " words");
+      }
+    }
+    std::vector<std::vector<embed::Vector>> out;
+    out.reserve(tokens.size());
+    for (const auto& t : tokens) {
+      std::vector<embed::Vector> set;
+      set.reserve(t.size());
+      for (const auto& w : t) {
+        // Words the embedder maps to nothing (stopwords) carry no meaning: skip them, as
+        // BERTScore's idf weighting nearly does.
+        const auto& v = vectors[index.at(w)];
+        if (std::any_of(v.begin(), v.end(), [](float x) { return x != 0.0f; })) set.push_back(v);
+      }
+      out.push_back(std::move(set));
+    }
+    return out;
+  };
 }
 
 std::string semantic_signature(const SemanticResult& result, int nrefs) {

@@ -50,6 +50,12 @@ Result<SemanticResult> semantic_similarity(std::span<const std::string> hyps,
                                            const embed::Embedder& embedder,
                                            const TokenEmbedFn& token_embed = {});
 
+/// Token vectors from a sentence embedder: each text is split into Unicode words (letters, marks,
+/// digits; lower-cased) and every word is embedded on its own; words that embed to the zero vector
+/// (stopwords for the local embedder) are left out. Non-contextual, but it lets any
+/// Embedder drive the greedy matching (soft unigram matching). The embedder must outlive the fn.
+TokenEmbedFn word_vectors_from(const embed::Embedder& embedder);
+
 /// Greedy matching of two token-vector sets (exposed for tests). Empty sets give zeros.
 SemanticScore greedy_match(const std::vector<embed::Vector>& hyp, const std::vector<embed::Vector>& ref);
 

@@ -87,6 +87,17 @@ TEST(Semantic, GreedyTokenMatchingWhenTokenVectorsExist) {
   EXPECT_NEAR(r->lines[0].f1, 0.8, 1e-9);
 }
 
+TEST(Semantic, WordVectorsFromASentenceEmbedder) {
+  FakeEmbedder e;
+  const std::vector<std::string> hyps = {"¡Hola mundo, adios!"};
+  const std::vector<std::vector<std::string>> refs = {{"HOLA mundo"}};
+  auto r = semantic_similarity(hyps, refs, e, word_vectors_from(e));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->method, SemanticMethod::kTokenGreedy);
+  EXPECT_NEAR(r->lines[0].precision, 2.0 / 3.0, 1e-9);
+  EXPECT_NEAR(r->lines[0].recall, 1.0, 1e-9);
+}
+
 TEST(MetricReport, MisalignedInputNamesBothCounts) {
   const std::vector<std::string> hyps = {"a", "b", "c"};
   const std::vector<std::vector<std::string>> refs = {{"a", "b"}};
