@@ -1,0 +1,42 @@
+#pragma once
+/// Builds a ready Agent from config: what `atiende serve` (src/app) calls once at start-up.
+///
+/// Config keys (all optional):
+///   agent.backend = "demo" | "http"          (default "demo")
+///   agent.demo_dir = "data/demo"             customers.json, outages.json, catalog/, intents/
+///   agent.catalog_dir = "<demo_dir>/catalog"
+///   agent.backend_config = "<file>.toml"     required for "http" (see http_backend.h)
+///   agent.intent_model = "<file>"            a model from `atiende intents train`; when empty or
+///                                            missing, one is trained at start-up from
+///   agent.intent_examples = "<demo_dir>/intents/train.jsonl"  (about 0.5 s)
+///   agent.intent_threshold = 0.25            out-of-scope threshold (< 0: the model's)
+///   agent.confirmation_ttl_seconds = 300
+///   agent.policy.*                           see policy.h
+///   auth.jwt_secret / auth.jwt_public_key / auth.audience / auth.issuer   see identity.h; with
+///   no key configured the HS256 secret is created once in <data>/keys/jwt.secret, the same file
+///   `atiende token` uses.
+
+#include <filesystem>
+#include <memory>
+
+#include "agent/agent.h"
+#include "common/config.h"
+#include "store/conversations.h"
+
+namespace atiende::agent {
+
+struct AgentEnvironment {
+  const Config* config = nullptr;
+  std::filesystem::path data_dir;
+  std::shared_ptr<store::SqliteDatabase> db;
+  std::shared_ptr<audit::AuditLog> audit;
+  Anonymizer anonymizer;                           ///< privacy's anonymizer for ticket texts
+  store::ConversationStore* conversations = nullptr;  ///< escalation mark + reply delivery
+  const Clock* clock = nullptr;
+  Random* random = nullptr;
+};
+
+/// Errors name the config key or file that is wrong.
+Result<std::unique_ptr<Agent>> open_agent_from_config(const AgentEnvironment& env);
+
+}  // namespace atiende::agent
