@@ -102,6 +102,8 @@ class KnowledgeBase {
   Result<std::vector<Hit>> search(std::string_view query, size_t k, SearchMode mode,
                                   const index::Filter& filter = {}) const;
   Result<std::vector<Hit>> search(const SearchRequest& request) const;
+  /// The retriever behind search() (with reranking when on), e.g. for run_batch_search.
+  const Retriever& retriever() const { return *retriever_; }
 
   // ---- mutations (write through) ----
   /// store().upsert_documents + apply, serialized with other mutations.
@@ -154,5 +156,23 @@ class KnowledgeBase {
   std::unique_ptr<ChunkCache> cache_;
   std::shared_ptr<const Retriever> retriever_;  ///< top of the decorator chain
 };
+
+/// Everything optional that the composition root may share with the knowledge base.
+struct KnowledgeBaseDeps {
+  /// The store to use; null = open the SQLite store at "<data.dir>/atiende.db".
+  std::shared_ptr<store::Store> store;
+  /// HTTP transport for the reranker; null = a NetJsonPoster on a new net::HttpClient.
+  std::shared_ptr<const JsonPoster> rerank_poster;
+  /// Embedder to use; null = the one named by config (embed.provider, default "local").
+  std::shared_ptr<const embed::Embedder> embedder;
+};
+
+/// Opens the knowledge base of the data dir in `config` ("data.dir"): the store, the BM25 lexical
+/// index (index.bm25_*), the embedder, the vector index (index.vector, index.hnsw_*), retrieval
+/// options (retrieve.*) and the reranker when retrieve.rerank = true. Loads or rebuilds the
+/// persisted indexes (progress reported while rebuilding). Bad config fails naming the key.
+Result<std::unique_ptr<KnowledgeBase>> open_knowledge_base(const Config& config,
+                                                           KnowledgeBaseDeps deps = {},
+                                                           const ProgressFn& progress = {});
 
 }  // namespace atiende::retrieve

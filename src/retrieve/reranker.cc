@@ -83,6 +83,10 @@ Result<RerankOptions> rerank_options_from_config(const Config& config) {
   }
   o.candidates = static_cast<size_t>(candidates);
   ATIENDE_ASSIGN_OR_RETURN(o.fail_open, config.get_bool("rerank.fail_open", true));
+  ATIENDE_ASSIGN_OR_RETURN(o.timeout_ms, config.get_int("rerank.timeout_ms", o.timeout_ms));
+  if (o.timeout_ms < 1 || o.timeout_ms > 600000) {
+    return Status::invalid_argument("rerank.timeout_ms: must be between 1 and 600000");
+  }
   if (o.enabled) {
     if (o.http.base_url.empty()) {
       return Status::invalid_argument("rerank.base_url: required when retrieve.rerank = true");

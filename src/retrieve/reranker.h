@@ -74,11 +74,12 @@ struct RerankOptions {
   size_t candidates = 30;  ///< rerank.candidates: hits fetched from the inner retriever (>= k)
   /// On reranker failure return the inner order (logged) instead of an error.
   bool fail_open = true;   ///< rerank.fail_open
+  int64_t timeout_ms = 5000;  ///< rerank.timeout_ms: whole HTTP call, retries included
   HttpRerankerOptions http;
 };
 
 /// Reads retrieve.rerank, rerank.base_url, rerank.model, rerank.api_key (env
-/// ATIENDE_RERANK_API_KEY), rerank.candidates, rerank.fail_open. When enabled, base_url and model
+/// ATIENDE_RERANK_API_KEY), rerank.candidates, rerank.fail_open, rerank.timeout_ms. When enabled, base_url and model
 /// are required (error names the key).
 Result<RerankOptions> rerank_options_from_config(const Config& config);
 
