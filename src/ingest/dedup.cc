@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <vector>
 
 namespace atiende::ingest {
 namespace {
@@ -50,19 +51,46 @@ uint64_t fnv1a(std::string_view s) {
 uint64_t simhash64(std::string_view text, bool fold_digits) {
   const std::string c = canonical(text, fold_digits);
   if (c.empty()) return 0;
-  constexpr size_t kShingle = 4;
-  std::array<int32_t, 64> votes{};
-  auto vote = [&](uint64_t h) {
-    for (int bit = 0; bit < 64; ++bit) votes[bit] += ((h >> bit) & 1) ? 1 : -1;
+  // Per-bit counts of set bits; the vote of bit b is 2 * ones[b] - shingles. Kept branch-free so
+  // the compiler vectorizes it.
+  std::array<uint32_t, 64> ones{};
+  uint32_t shingles = 0;
+  auto count = [&](uint64_t h) {
+    for (int bit = 0; bit < 64; ++bit) ones[bit] += static_cast<uint32_t>((h >> bit) & 1);
+    ++shingles;
   };
-  if (c.size() <= kShingle) {
-    vote(fnv1a(c));
+  constexpr size_t kCharShingle = 4;
+  constexpr size_t kCharShingleMaxBytes = 256;
+  if (c.size() <= kCharShingle) {
+    count(fnv1a(c));
+  } else if (c.size() <= kCharShingleMaxBytes) {
+    // Short blocks (headers, footers): character 4-grams, robust to small edits.
+    for (size_t i = 0; i + kCharShingle <= c.size(); ++i) {
+      count(fnv1a(std::string_view(c).substr(i, kCharShingle)));
+    }
   } else {
-    for (size_t i = 0; i + kShingle <= c.size(); ++i) vote(fnv1a(std::string_view(c).substr(i, kShingle)));
+    // Long blocks: word 3-grams, far fewer shingles for the same discrimination.
+    std::vector<std::string_view> words = {};
+    size_t start = 0;
+    for (size_t i = 0; i <= c.size(); ++i) {
+      if (i == c.size() || c[i] == ' ') {
+        if (i > start) words.push_back(std::string_view(c).substr(start, i - start));
+        start = i + 1;
+      }
+    }
+    if (words.size() < 3) {
+      count(fnv1a(c));
+    } else {
+      for (size_t i = 0; i + 3 <= words.size(); ++i) {
+        const char* begin = words[i].data();
+        const char* end = words[i + 2].data() + words[i + 2].size();
+        count(fnv1a(std::string_view(begin, static_cast<size_t>(end - begin))));
+      }
+    }
   }
   uint64_t out = 0;
   for (int bit = 0; bit < 64; ++bit) {
-    if (votes[bit] > 0) out |= (uint64_t{1} << bit);
+    if (2 * ones[bit] > shingles) out |= (uint64_t{1} << bit);
   }
   return out;
 }
