@@ -123,6 +123,13 @@ TEST_F(AgentSafetyTest, ArgumentsNamingAnotherCustomerAreRefusedAndAudited) {
   auto verify = audit_->verify();
   ASSERT_TRUE(verify.ok());
   EXPECT_TRUE(verify->ok);
+  // No raw customer ids anywhere in the audit records (customers are keyed hashes).
+  Status scan = audit_->for_each([](const audit::AuditRecord& r) {
+    EXPECT_EQ(r.details_json.find("CUST-"), std::string::npos) << r.details_json;
+    EXPECT_EQ(r.customer_ref.find("CUST-"), std::string::npos);
+    return Status::ok_status();
+  });
+  EXPECT_TRUE(scan.ok());
 }
 
 TEST_F(AgentSafetyTest, ForgedExpiredAndMalformedCustomerTokensAreAnonymous) {
