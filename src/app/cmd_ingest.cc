@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/command.h"
+#include "app/ingest_privacy.h"
 #include "common/files.h"
 #include "common/json.h"
 #include "common/progress.h"
@@ -54,9 +55,10 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& globals) {
   if (!config.ok()) return report_error(config.status(), globals);
   auto options = ingest::IngestOptions::from_config(*config);
   if (!options.ok()) return report_error(options.status(), globals);
-  // INTEGRATION(privacy): install the anonymizer here, e.g.
-  //   options->transform = privacy::make_ingest_transform(*config);
-  // Until then records of type ticket/chat/transcript are refused with a clear error.
+  // Records of type ticket/chat/transcript are anonymized before anything is stored or logged.
+  auto transform = make_ingest_transform(*config);
+  if (!transform.ok()) return report_error(transform.status(), globals);
+  options->transform = std::move(*transform);
 
   const std::filesystem::path data_dir = config->get_string("data.dir", "./atiende-data").value_or("");
   Status made = ensure_directory(data_dir);

@@ -185,7 +185,8 @@ namespace {
 /// Shared core of the JSON and RecordView paths.
 class SlotProcessor {
  public:
-  SlotProcessor(const Anonymizer& a, PseudonymScope& scope) : a_(a), scope_(scope) {}
+  SlotProcessor(const Anonymizer& a, PseudonymScope& scope, std::string lang = "")
+      : a_(a), scope_(scope), lang_(lang.empty() ? a.options().lang : std::move(lang)) {}
 
   Status run(std::vector<Slot>& slots, bool detect_only, std::vector<FieldSpans>* report) {
     std::vector<Literal> literals;
@@ -195,7 +196,7 @@ class SlotProcessor {
       ATIENDE_RETURN_IF_ERROR(validate_utf8(slot.text).with_context(slot.field));
       const std::string value(trim(slot.text));
       std::string normalized = internal::fold(value);
-      auto found = a_.analyzer().analyze(value, a_.options().lang);
+      auto found = a_.analyzer().analyze(value, lang_);
       if (found.ok()) {
         for (const auto& s : *found) {
           if (s.type == slot.declared && (s.end_byte - s.start_byte) * 5 >= value.size() * 4) {
@@ -231,7 +232,7 @@ class SlotProcessor {
     std::vector<std::vector<PiiSpan>> found;
     for (size_t i = 0; i < slots.size(); ++i) {
       if (!slots[i].declared.empty() || slots[i].text.empty()) continue;
-      auto spans = a_.analyzer().analyze(slots[i].text, a_.options().lang);
+      auto spans = a_.analyzer().analyze(slots[i].text, lang_);
       if (!spans.ok()) return spans.status().with_context(slots[i].field);
       free.push_back(i);
       found.push_back(std::move(*spans));
@@ -289,6 +290,7 @@ class SlotProcessor {
 
   const Anonymizer& a_;
   PseudonymScope& scope_;
+  std::string lang_;
   size_t replaced_ = 0;
 };
 
@@ -377,8 +379,8 @@ Result<RecordResult> Anonymizer::anonymize_record_json(std::string_view json, Ps
   return result;
 }
 
-Result<size_t> Anonymizer::anonymize_record(RecordView& record) const {
-  if (!applies_to_type(record.type)) return size_t{0};
+Result<size_t> Anonymizer::anonymize_record(RecordView& record, bool check_type) const {
+  if (check_type && !applies_to_type(record.type)) return size_t{0};
   if (options_.clean) {
     record.text = strip_greetings_and_signature(record.text);
     clean_turns(record.turns);
@@ -388,6 +390,9 @@ Result<size_t> Anonymizer::anonymize_record(RecordView& record) const {
   slots.push_back({"text", record.text, ""});
   for (size_t i = 0; i < record.turns.size(); ++i) {
     slots.push_back({"turns[" + std::to_string(i) + "].text", record.turns[i].text, ""});
+  }
+  for (size_t i = 0; i < record.pages.size(); ++i) {
+    slots.push_back({"pages[" + std::to_string(i) + "]", record.pages[i], ""});
   }
   const size_t fixed = slots.size();
   Json metadata = Json::object();
@@ -401,11 +406,14 @@ Result<size_t> Anonymizer::anonymize_record(RecordView& record) const {
     for (auto& f : found) slots.push_back(f.second);
   }
   PseudonymScope scope = new_scope();
-  SlotProcessor processor(*this, scope);
+  const bool known_lang = record.language == "es" || record.language == "en";
+  SlotProcessor processor(*this, scope, known_lang ? record.language : std::string());
   ATIENDE_RETURN_IF_ERROR(processor.run(slots, false, nullptr));
   record.title = std::move(slots[0].text);
   record.text = std::move(slots[1].text);
-  for (size_t i = 0; i < record.turns.size(); ++i) record.turns[i].text = std::move(slots[2 + i].text);
+  size_t k = 2;
+  for (auto& turn : record.turns) turn.text = std::move(slots[k++].text);
+  for (auto& page : record.pages) page = std::move(slots[k++].text);
   if (!found.empty()) {
     for (size_t i = 0; i < found.size(); ++i) *found[i].first = std::move(slots[fixed + i].text);
     record.metadata_json = dump_json(metadata);

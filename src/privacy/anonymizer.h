@@ -70,6 +70,8 @@ struct RecordView {
   std::string title;
   std::string text;
   std::vector<Turn> turns;
+  std::vector<std::string> pages;            ///< PDF pages, anonymized like text
+  std::string language;                      ///< "es" | "en" when known (else privacy.lang)
   /// A JSON object as text: every string value in it is anonymized too, and declared PII fields
   /// (`privacy.fields`, matched by key or "metadata.<key>") are replaced whole.
   std::string metadata_json = "{}";
@@ -112,10 +114,12 @@ class Anonymizer {
   /// True when records of this type are anonymized by ingest (config `privacy.ingest_types`).
   bool applies_to_type(std::string_view record_type) const;
 
-  /// The ingest hook: when `record.type` is covered, cleans (per config) and anonymizes every
-  /// text of the record in place with one pseudonym scope per record; otherwise leaves it as is.
-  /// Returns the number of spans replaced.
-  Result<size_t> anonymize_record(RecordView& record) const;
+  /// The ingest hook: when `record.type` is covered (or `check_type` is false, for callers that
+  /// already filtered by type), cleans (per config: greetings, signatures, noise and duplicate
+  /// turns) and anonymizes title, text, pages, every turn and every metadata string in place,
+  /// with one pseudonym scope per record; otherwise leaves it as is. Roles are kept. Returns the
+  /// number of spans replaced. Error messages never contain raw text.
+  Result<size_t> anonymize_record(RecordView& record, bool check_type = true) const;
 
  private:
   Anonymizer() = default;

@@ -24,12 +24,16 @@ Gazetteer Gazetteer::from_texts(std::string_view given, std::string_view surname
                                 std::string_view stop_words, std::string_view cues,
                                 std::string_view place_prefixes) {
   Gazetteer g;
-  load_lines(given, g.given_);
-  load_lines(surnames, g.surnames_);
-  load_lines(ambiguous, g.ambiguous_);
-  load_lines(places, g.places_);
-  load_lines(stop_words, g.stop_);
-  load_lines(place_prefixes, g.place_prefixes_);
+  const std::pair<std::string_view, Flag> lists[] = {
+      {given, kGiven}, {surnames, kSurname}, {ambiguous, kAmbiguous},
+      {places, kPlace}, {stop_words, kStop}, {place_prefixes, kPlacePrefix}};
+  for (const auto& [text, flag] : lists) {
+    std::unordered_set<std::string> keys;
+    load_lines(text, keys);
+    for (const auto& k : keys) g.entries_[k] |= flag;
+    if (flag == kGiven) g.given_count_ = keys.size();
+    if (flag == kSurname) g.surname_count_ = keys.size();
+  }
   // cues.txt: "strong: me llamo" or "weak: hola".
   std::unordered_set<std::string> raw;
   load_lines(cues, raw);

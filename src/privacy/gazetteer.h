@@ -8,8 +8,10 @@
 /// (lower-case, accents removed) on load. Immutable after construction; thread-safe.
 
 #include <filesystem>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "common/status.h"
@@ -24,22 +26,32 @@ class Gazetteer {
   /// are an error naming the file.
   static Result<Gazetteer> load_dir(const std::filesystem::path& dir);
 
-  /// Keys must be folded (see fold()).
-  bool is_given_name(std::string_view key) const { return given_.count(std::string(key)) > 0; }
-  bool is_surname(std::string_view key) const { return surnames_.count(std::string(key)) > 0; }
-  bool is_ambiguous(std::string_view key) const { return ambiguous_.count(std::string(key)) > 0; }
-  bool is_place(std::string_view key) const { return places_.count(std::string(key)) > 0; }
-  bool is_stop_word(std::string_view key) const { return stop_.count(std::string(key)) > 0; }
-  bool is_place_prefix(std::string_view key) const {
-    return place_prefixes_.count(std::string(key)) > 0;
+  /// Membership bits of one folded key (see fold()); one hash lookup answers every list.
+  enum Flag : uint16_t {
+    kGiven = 1,
+    kSurname = 2,
+    kAmbiguous = 4,
+    kPlace = 8,
+    kStop = 16,
+    kPlacePrefix = 32,
+  };
+  uint16_t flags(std::string_view key) const {
+    auto it = entries_.find(key);
+    return it == entries_.end() ? 0 : it->second;
   }
+  bool is_given_name(std::string_view key) const { return flags(key) & kGiven; }
+  bool is_surname(std::string_view key) const { return flags(key) & kSurname; }
+  bool is_ambiguous(std::string_view key) const { return flags(key) & kAmbiguous; }
+  bool is_place(std::string_view key) const { return flags(key) & kPlace; }
+  bool is_stop_word(std::string_view key) const { return flags(key) & kStop; }
+  bool is_place_prefix(std::string_view key) const { return flags(key) & kPlacePrefix; }
   /// Person cues, folded phrases such as "me llamo", "sra", "a nombre de". `strong` cues accept
   /// unknown capitalized words and lower-case gazetteer names after them.
   const std::unordered_set<std::string>& strong_cues() const { return strong_cues_; }
   const std::unordered_set<std::string>& weak_cues() const { return weak_cues_; }
 
-  size_t given_name_count() const { return given_.size(); }
-  size_t surname_count() const { return surnames_.size(); }
+  size_t given_name_count() const { return given_count_; }
+  size_t surname_count() const { return surname_count_; }
 
   /// Builds from the text of each list (one entry per line).
   static Gazetteer from_texts(std::string_view given, std::string_view surnames,
@@ -48,7 +60,12 @@ class Gazetteer {
                               std::string_view place_prefixes);
 
  private:
-  std::unordered_set<std::string> given_, surnames_, ambiguous_, places_, stop_, place_prefixes_;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, uint16_t, Hash, std::equal_to<>> entries_;
+  size_t given_count_ = 0, surname_count_ = 0;
   std::unordered_set<std::string> strong_cues_, weak_cues_;
 };
 

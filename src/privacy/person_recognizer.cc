@@ -26,6 +26,7 @@ struct Token {
   bool joined_to_prev = false;  // only spaces/tabs between this token and the previous one
   Kind kind = Kind::kUnknown;
   bool ambiguous = false;
+  bool place_prefix = false;
 };
 
 bool is_particle(std::string_view key) {
@@ -114,7 +115,14 @@ class PersonRecognizer final : public Recognizer {
     const size_t first_new = out.size();
     size_t i = 0;
     while (i < tokens.size()) {
-      const int cue = cue_before(tokens, i);  // 0 none, 1 weak, 2 strong
+      // Only capitalized words and lower-case gazetteer names can start a name: skip the cue
+      // lookup for every other word (most of the text).
+      const Token& head = tokens[i];
+      if (!head.capitalized && head.kind != Kind::kGiven && head.kind != Kind::kSurname) {
+        ++i;
+        continue;
+      }
+      const int cue = cue_before(tokens, i);  // 0 none, 1 weak, 2 strong, -1 place prefix
       if (!starts_name(tokens[i], cue)) {
         ++i;
         continue;
@@ -145,22 +153,27 @@ class PersonRecognizer final : public Recognizer {
  private:
   void classify(Token& t) const {
     const std::string& k = t.key;
-    t.ambiguous = gaz_.is_ambiguous(k);
-    if (gaz_.is_given_name(k)) {
-      t.kind = Kind::kGiven;
-    } else if (gaz_.is_surname(k)) {
-      t.kind = Kind::kSurname;
-    } else if (is_particle(k)) {
+    if (is_particle(k)) {
       t.kind = Kind::kParticle;
-    } else if (gaz_.is_stop_word(k) || gaz_.is_place_prefix(k)) {
+      return;
+    }
+    const uint16_t f = gaz_.flags(k);
+    t.ambiguous = f & Gazetteer::kAmbiguous;
+    t.place_prefix = f & Gazetteer::kPlacePrefix;
+    if ((f & Gazetteer::kStop) && !t.ambiguous) {
+      // Unambiguous stop words win over names ("Galaxy", "Enero").
       t.kind = Kind::kStop;
-    } else if (gaz_.is_place(k)) {
+    } else if (f & Gazetteer::kGiven) {
+      t.kind = Kind::kGiven;
+    } else if (f & Gazetteer::kSurname) {
+      t.kind = Kind::kSurname;
+    } else if (f & (Gazetteer::kStop | Gazetteer::kPlacePrefix)) {
+      t.kind = Kind::kStop;
+    } else if (f & Gazetteer::kPlace) {
       t.kind = Kind::kPlace;
     } else {
       t.kind = Kind::kUnknown;
     }
-    // Stop words win over names only for unambiguous stop words ("Galaxy", "Enero").
-    if (t.kind != Kind::kParticle && gaz_.is_stop_word(k) && !t.ambiguous) t.kind = Kind::kStop;
   }
 
   bool name_shaped(const Token& t) const {
@@ -171,7 +184,7 @@ class PersonRecognizer final : public Recognizer {
 
   bool starts_name(const Token& t, int cue) const {
     if (t.kind == Kind::kStop || t.kind == Kind::kParticle) return false;
-    if (gaz_.is_place_prefix(t.key)) return false;  // "Calle" is also a surname
+    if (t.place_prefix) return false;  // "Calle" is also a surname
     if (name_shaped(t)) return true;
     // "me llamo juan pérez": lower-case gazetteer names after a strong cue.
     return cue == 2 && (t.kind == Kind::kGiven || t.kind == Kind::kSurname);
@@ -179,7 +192,7 @@ class PersonRecognizer final : public Recognizer {
 
   bool continues_name(const Token& t, int cue) const {
     if (t.kind == Kind::kStop || t.kind == Kind::kParticle) return false;
-    if (gaz_.is_place_prefix(t.key)) return false;
+    if (t.place_prefix) return false;
     if (name_shaped(t)) return true;
     return cue == 2 && !t.capitalized && (t.kind == Kind::kGiven || t.kind == Kind::kSurname);
   }
@@ -194,7 +207,7 @@ class PersonRecognizer final : public Recognizer {
     for (size_t k = 1; k <= 4 && k <= i; ++k) {
       const Token& t = tokens[i - k];
       phrase = k == 1 ? t.key : t.key + " " + phrase;
-      if (k == 1 && gaz_.is_place_prefix(t.key) && tokens[i].joined_to_prev) return -1;
+      if (k == 1 && t.place_prefix && tokens[i].joined_to_prev) return -1;
       if (gaz_.strong_cues().count(phrase)) return 2;
       if (gaz_.weak_cues().count(phrase)) best = 1;
     }
@@ -230,7 +243,7 @@ class PersonRecognizer final : public Recognizer {
     for (size_t i = 0; i < tokens.size(); ++i) {
       const Token& t = tokens[i];
       if (!t.capitalized || t.kind == Kind::kStop) continue;
-      if (i > 0 && gaz_.is_place_prefix(tokens[i - 1].key)) continue;  // "Santa Marta"
+      if (i > 0 && tokens[i - 1].place_prefix) continue;  // "Santa Marta"
       bool inside = false;
       for (const auto& c : covered) inside |= t.start >= c.first && t.end <= c.second;
       if (inside) continue;

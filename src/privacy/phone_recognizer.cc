@@ -27,6 +27,7 @@ class PhoneRecognizer final : public Recognizer {
   explicit PhoneRecognizer(std::vector<std::string> regions)
       : regions_(std::move(regions)),
         cluster_(R"(\+?\(?\d[\d \t().\-/]{5,28}\d)", internal::regex_options()),
+        thousands_(R"(\d{1,3}(?:\.\d{3})+)", internal::regex_options()),
         context_({"telefono", "tel", "tel.", "celular", "cel", "movil", "whatsapp", "llamar",
                   "llamame", "llamenme", "contacto", "fijo", "linea", "numero", "phone", "mobile",
                   "call", "marcar", "sms", "mensaje"}) {
@@ -39,9 +40,19 @@ class PhoneRecognizer final : public Recognizer {
     internal::for_each_match(cluster_, text, [&](size_t s, size_t e, size_t, size_t) {
       if (s > 0 && std::isalnum(static_cast<unsigned char>(text[s - 1]))) return;
       if (e < text.size() && std::isalnum(static_cast<unsigned char>(text[e]))) return;
+      size_t cluster_digits = 0;
+      for (size_t k = s; k < e; ++k) cluster_digits += (text[k] >= '0' && text[k] <= '9') ? 1 : 0;
+      if (cluster_digits < 7) return;  // no phone number is shorter; skip prices, dates, versions
+      // One unbroken run of 13+ digits is a card, IMEI or ICCID; "1.899.900" is an amount or a
+      // cédula. Neither is worth libphonenumber's (ICU regex) time.
+      if (cluster_digits >= 13 && cluster_digits == e - s) return;
+      if (re2::RE2::FullMatch(re2::StringPiece(text.data() + s, e - s), thousands_)) return;
       const std::string cluster(text.substr(s, e - s));
       std::set<std::pair<size_t, size_t>> seen;
+      size_t digits_found = 0;
       for (const auto& region : regions_) {
+        // Every digit already inside a number found for an earlier region: done.
+        if (digits_found >= cluster_digits) break;
         PhoneNumberMatcher matcher(util, cluster, region, PhoneNumberMatcher::VALID, 20);
         PhoneNumberMatch match;
         while (matcher.HasNext()) {
@@ -53,6 +64,7 @@ class PhoneRecognizer final : public Recognizer {
           size_t digit_count = 0;
           for (char c : digits_raw) digit_count += (c >= '0' && c <= '9') ? 1 : 0;
           if (digit_count < 7) continue;
+          digits_found += digit_count;
           std::string e164;
           util.Format(match.number(), PhoneNumberUtil::E164, &e164);
           double score = 0.7;
@@ -72,7 +84,7 @@ class PhoneRecognizer final : public Recognizer {
 
  private:
   std::vector<std::string> regions_;
-  re2::RE2 cluster_;
+  re2::RE2 cluster_, thousands_;
   internal::ContextWords context_;
 };
 
