@@ -64,9 +64,12 @@ TEST(LlmFactory, RegistrationWithDuplicateCheck) {
   auto factory = [](const Config&, const ProviderDeps&) -> Result<std::unique_ptr<LlmClient>> {
     return std::unique_ptr<LlmClient>(std::make_unique<FixedLlm>());
   };
-  ASSERT_TRUE(register_llm_provider("fixed-test", factory).ok());
-  EXPECT_EQ(register_llm_provider("fixed-test", factory).code(), StatusCode::kAlreadyExists);
-  Config config(map_env({{"ATIENDE_LLM_PROVIDER", "fixed-test"}}));
+  // The registry is process-wide: a fresh name per run keeps --gtest_repeat working.
+  static int run = 0;
+  const std::string name = "fixed-test-" + std::to_string(run++);
+  ASSERT_TRUE(register_llm_provider(name, factory).ok());
+  EXPECT_EQ(register_llm_provider(name, factory).code(), StatusCode::kAlreadyExists);
+  Config config(map_env({{"ATIENDE_LLM_PROVIDER", name}}));
   auto client = make_llm_client(config);
   ASSERT_TRUE(client.ok());
   auto res = (*client)->complete(ChatRequest{});
