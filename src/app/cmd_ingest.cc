@@ -6,6 +6,7 @@
 
 #include "app/command.h"
 #include "app/ingest_privacy.h"
+#include "app/ingest_wiring.h"
 #include "common/files.h"
 #include "common/json.h"
 #include "common/progress.h"
@@ -67,11 +68,23 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& globals) {
   if (!db.ok()) return report_error(db.status(), globals);
   auto store = store::open_sqlite_store(*db);
   if (!store.ok()) return report_error(store.status(), globals);
-  // INTEGRATION(retrieve): write through retrieve::KnowledgeBase (upsert_documents /
-  // delete_document) so the indexes follow incrementally. Until the app has a shared opener, the
-  // store is written directly; its generation changes, and the KnowledgeBase rebuilds stale
-  // indexes on its next open (`atiende search`, `atiende serve`, `atiende reindex`).
-  ingest::StoreWriter writer(**store);
+  // The knowledge base loads its persisted indexes (or rebuilds stale ones, with a progress bar),
+  // then every file's outcome updates them incrementally; they are saved at the end.
+  std::unique_ptr<ProgressBar> open_bar;
+  uint64_t shown = 0;
+  auto open_progress = [&](uint64_t done, uint64_t total) {
+    if (!open_bar) {
+      open_bar = std::make_unique<ProgressBar>(total, "indexes", !globals.json && stderr_is_tty());
+    }
+    open_bar->advance(done - shown);
+    shown = done;
+  };
+  retrieve::KnowledgeBaseDeps deps;
+  deps.store = std::shared_ptr<store::Store>(std::move(*store));
+  auto kb = retrieve::open_knowledge_base(*config, std::move(deps), open_progress);
+  if (!kb.ok()) return report_error(kb.status(), globals);
+  if (open_bar) open_bar->finish();
+  KnowledgeBaseWriter writer(**kb);
   ingest::IngestPipeline pipeline(writer, std::move(*options));
 
   ingest::IngestSummary summary;
@@ -130,6 +143,10 @@ int run_ingest(const IngestArgs& args, const GlobalOptions& globals) {
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   failed = failed || summary.files_failed > 0;
+  if (Status saved = (*kb)->save(); !saved.ok()) {
+    if (!globals.json) std::cerr << "error: saving the indexes: " << saved.message() << "\n";
+    failed = true;
+  }
 
   if (globals.json) {
     Json files_json = Json::array();
