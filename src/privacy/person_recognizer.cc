@@ -137,6 +137,10 @@ class PersonRecognizer final : public Recognizer {
           size_t k = j;
           while (k < tokens.size() && tokens[k].kind == Kind::kParticle) ++k;
           if (k < tokens.size() && tokens[k].kind == Kind::kPlace) break;
+          // "Pedro y Juan" are two people; "Ortega y Gasset" is one surname.
+          if ((t.key == "y" || t.key == "e") && k < tokens.size() && tokens[k].kind == Kind::kGiven) {
+            break;
+          }
           ++j;
           continue;
         }
@@ -186,18 +190,31 @@ class PersonRecognizer final : public Recognizer {
     if (t.kind == Kind::kStop || t.kind == Kind::kParticle) return false;
     if (t.place_prefix) return false;  // "Calle" is also a surname
     if (name_shaped(t)) return true;
-    // "me llamo juan pérez": lower-case gazetteer names after a strong cue.
-    return cue == 2 && (t.kind == Kind::kGiven || t.kind == Kind::kSurname);
+    // "me llamo juan pérez": lower-case gazetteer names after a name-introducing cue.
+    return cue == 3 && (t.kind == Kind::kGiven || t.kind == Kind::kSurname);
   }
 
   bool continues_name(const Token& t, int cue) const {
     if (t.kind == Kind::kStop || t.kind == Kind::kParticle) return false;
     if (t.place_prefix) return false;
     if (name_shaped(t)) return true;
-    return cue == 2 && !t.capitalized && (t.kind == Kind::kGiven || t.kind == Kind::kSurname);
+    return cue == 3 && !t.capitalized && (t.kind == Kind::kGiven || t.kind == Kind::kSurname);
   }
 
-  /// Looks at the words right before token i for a person cue. 2 = strong, 1 = weak, 0 = none.
+  /// Cues after which a lower-case gazetteer name is still a name ("me llamo juan pérez"); after
+  /// other strong cues ("paciente varón") lower-case words are ordinary words.
+  static bool introduces_name(std::string_view phrase) {
+    for (std::string_view end : {"llamo", "nombre es", "nombre", "nombres", "name is", "nombre de",
+                                 "apellido", "apellidos", "nombre completo", "soy"}) {
+      if (phrase.size() >= end.size() && phrase.substr(phrase.size() - end.size()) == end) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /// Looks at the words right before token i for a person cue. 3 = strong and name-introducing,
+  /// 2 = strong, 1 = weak, 0 = none.
   /// Returns -1 when a place prefix precedes ("Calle", "Hospital"): not a person.
   int cue_before(const std::vector<Token>& tokens, size_t i) const {
     if (i == 0) return 0;
@@ -208,10 +225,25 @@ class PersonRecognizer final : public Recognizer {
       const Token& t = tokens[i - k];
       phrase = k == 1 ? t.key : t.key + " " + phrase;
       if (k == 1 && t.place_prefix && tokens[i].joined_to_prev) return -1;
-      if (gaz_.strong_cues().count(phrase)) return 2;
+      if (gaz_.strong_cues().count(phrase)) return introduces_name(phrase) ? 3 : 2;
       if (gaz_.weak_cues().count(phrase)) best = 1;
     }
     return best;
+  }
+
+  /// True when a greeting or thanks comes right before token i ("Gracias, Eider."), which makes
+  /// an unknown capitalized word a vocative name; other weak cues ("por", "con") do not.
+  static bool greeting_before(const std::vector<Token>& tokens, size_t i) {
+    if (i == 0) return false;
+    static constexpr std::string_view kGreetings[] = {
+        "hola", "gracias", "listo", "perfecto", "vale", "ok", "bueno", "disculpe", "estimado",
+        "estimada", "querido", "querida", "apreciado", "apreciada", "saludos", "dias", "tardes",
+        "noches", "hi", "hello", "dear", "thanks", "bienvenido", "bienvenida", "gusto"};
+    const std::string& k = tokens[i - 1].key;
+    for (std::string_view g : kGreetings) {
+      if (k == g) return true;
+    }
+    return false;
   }
 
   /// True when a single word is followed by punctuation or the end of the text, as in a vocative
@@ -317,12 +349,12 @@ class PersonRecognizer final : public Recognizer {
         score = 0.15;
       }
     }
-    if (cue == 2 && (head.kind != Kind::kStop)) {
+    if (cue >= 2 && (head.kind != Kind::kStop)) {
       score = std::max(score, head.kind == Kind::kUnknown && n == 1 ? 0.75 : 0.88);
     } else if (cue == 1 && (n_given + n_surname) > 0) {
       score = std::max(score, 0.8);
     } else if (cue == 1 && n == 1 && head.kind == Kind::kUnknown && !head.all_upper &&
-               vocative_end(text, head.end)) {
+               vocative_end(text, head.end) && greeting_before(tokens, first)) {
       score = std::max(score, 0.6);  // "Gracias, Eider." / "Hola Nohora,"
     }
     if (score <= 0.0) return;

@@ -57,6 +57,14 @@ TEST(Person, FalsePositiveTraps) {
   EXPECT_THAT(persons("Vivo en Bogotá pero viajo a Madrid en Semana Santa."), IsEmpty());
   EXPECT_THAT(persons("Tengo el Plan Max 5G y el iPhone 15 Pro Max."), IsEmpty());
   EXPECT_THAT(persons("La oficina de la Calle Miguel Benítez está cerrada."), IsEmpty());
+  EXPECT_THAT(persons("Paciente varón de 64 años, remitido por la Cruz Roja."), IsEmpty());
+  EXPECT_THAT(persons("Viajo a Santiago de Chile y luego a Santa Marta."), IsEmpty());
+}
+
+TEST(Person, ConjunctionSeparatesPeople) {
+  EXPECT_THAT(persons("Ayer Pedro y Juan fueron a la tienda."), ElementsAre("Pedro", "Juan"));
+  EXPECT_THAT(persons("Gracias, Eider. Hablé con Martina."),
+              ElementsAre("Eider", "Martina"));
 }
 
 TEST(Person, NameAtSentenceStartFromGazetteer) {
