@@ -1,0 +1,156 @@
+#pragma once
+/// ChatEngine: one customer turn end to end. It anonymizes the message at the edge, lets the
+/// agent handle account tasks (confirmations, forms, tool calls), otherwise retrieves passages,
+/// generates an answer (built-in extractive responder or an LLM provider), enforces grounding
+/// (an answer citing nothing, or citing passages that were not given, becomes the abstain
+/// message), falls back to the built-in responder when the provider fails, and stores
+/// everything (anonymized) in the conversation store.
+///
+/// Thread-safe: one engine serves every session; turns of the same session are serialized.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "chat/citations.h"
+#include "chat/extractive.h"
+#include "chat/prompt.h"
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/status.h"
+#include "retrieve/types.h"
+#include "store/conversations.h"
+
+namespace atiende::agent {
+class Agent;
+struct Outcome;
+}  // namespace atiende::agent
+namespace atiende::llm {
+class LlmClient;
+}  // namespace atiende::llm
+namespace atiende::retrieve {
+class KnowledgeBase;
+}  // namespace atiende::retrieve
+
+namespace atiende::chat {
+
+/// Everything a turn emits, in order. Implemented by the SSE route, the JSON route, the CLI REPL
+/// and tests. Callbacks run on the thread calling ChatEngine::turn().
+class TurnSink {
+ public:
+  virtual ~TurnSink() = default;
+  /// A piece of answer text.
+  virtual void on_token(std::string_view text) = 0;
+  /// The sources of the answer (sent before on_done, possibly empty).
+  virtual void on_citations(const std::vector<Citation>& citations) = 0;
+  /// An account-task event: `event` is "action_preview", "action_result", "action_refused" or
+  /// "handoff"; `json` is its JSON object.
+  virtual void on_action(std::string_view event, const std::string& json) = 0;
+  /// True when the customer went away: stop working.
+  virtual bool cancelled() const { return false; }
+};
+
+/// The summary of a finished turn (the SSE `done` event).
+struct TurnResult {
+  std::string message_id;      ///< the assistant message
+  std::string text;            ///< the full answer as shown
+  std::vector<Citation> citations;
+  std::string provider;        ///< "builtin", "openai", "bedrock", "agent"
+  bool abstained = false;
+  bool fallback = false;       ///< the configured provider failed and builtin answered
+  int64_t latency_ms = 0;
+  int64_t prompt_tokens = 0;
+  int64_t completion_tokens = 0;
+  std::string language;
+  std::string query;           ///< the standalone query used for retrieval ("" for agent turns)
+};
+
+struct ChatOptions {
+  size_t top_k = 5;                       ///< chat.top_k: passages retrieved per turn
+  std::string search_mode = "hybrid";     ///< chat.search_mode
+  size_t max_message_chars = 2000;        ///< chat.max_message_chars
+  PromptBudget budget;                    ///< chat.budget_*
+  ExtractiveOptions extractive;           ///< chat.min_confidence, chat.faq_match...
+  std::string template_dir;               ///< chat.prompt_dir
+  double temperature = 0.2;               ///< llm.temperature
+  int max_tokens = 400;                   ///< llm.max_tokens
+};
+
+/// Reads chat.* and llm.temperature/max_tokens; errors name the key.
+Result<ChatOptions> chat_options_from_config(const Config& config);
+
+/// Collaborators. `provider` null means built-in only. `agent` null disables account tasks.
+/// `anonymize` turns customer text into text safe to store and log (required).
+struct ChatEngineDeps {
+  std::shared_ptr<retrieve::KnowledgeBase> knowledge_base;
+  std::shared_ptr<store::ConversationStore> conversations;
+  std::shared_ptr<agent::Agent> agent;
+  std::shared_ptr<llm::LlmClient> provider;
+  std::function<std::string(std::string_view text, std::string_view language)> anonymize;
+  /// Keyed hash of a customer id, for Session::customer_ref.
+  std::function<std::string(const std::string& customer_id)> customer_ref;
+  const Clock* clock = nullptr;
+  Random* random = nullptr;
+};
+
+/// What a new session carries.
+struct NewSession {
+  std::string customer_token;  ///< JWT from the website; "" = anonymous
+  std::string language;        ///< "es" | "en" | "" (detected per message)
+  bool consent = false;
+  std::string channel = "web";
+};
+
+class ChatEngine {
+ public:
+  static Result<std::unique_ptr<ChatEngine>> create(ChatEngineDeps deps, ChatOptions options);
+  ~ChatEngine();
+
+  /// Creates a session. An invalid customer token leaves it anonymous (audited by the agent).
+  Result<store::Session> create_session(const NewSession& request);
+  /// Runs one turn. invalid_argument for an empty/oversized/invalid-UTF-8 message, not_found for an
+  /// unknown session; the session stays usable after any error.
+  Result<TurnResult> turn(const std::string& session_id, std::string_view text, TurnSink& sink);
+  /// Confirms or cancels an action preview (the UI's buttons). Returns the agent's outcome as JSON
+  /// {"status": "executed"|"cancelled"|"refused"|..., "message", "reason_code", "result"}.
+  Result<std::string> confirm(const std::string& session_id, std::string_view token,
+                              std::string_view decision);
+  Status feedback(const std::string& session_id, const std::string& message_id,
+                  std::string_view rating, std::string_view comment);
+  Status survey(const std::string& session_id, int64_t csat, std::string_view comment,
+                bool resolved);
+  /// {"session": {...}, "messages": [...]} as JSON text.
+  Result<std::string> transcript_json(const std::string& session_id);
+
+  store::ConversationStore& conversations() { return *deps_.conversations; }
+
+ private:
+  ChatEngine(ChatEngineDeps deps, ChatOptions options);
+  struct SessionState;
+  std::shared_ptr<SessionState> state_of(const std::string& session_id);
+  Result<TurnResult> answer_with_agent(const store::Session& session, SessionState& state,
+                                       const agent::Outcome& outcome, std::string_view language,
+                                       TurnSink& sink);
+  Result<TurnResult> answer_with_knowledge(const store::Session& session, SessionState& state,
+                                           std::string_view text, std::string_view language,
+                                           TurnSink& sink);
+  Result<TurnResult> generate_with_provider(const store::Session& session, SessionState& state,
+                                            std::string_view question, std::string_view language,
+                                            const std::vector<Passage>& passages,
+                                            TurnSink& sink);
+
+  ChatEngineDeps deps_;
+  ChatOptions options_;
+  std::mutex sessions_mutex_;
+  std::map<std::string, std::shared_ptr<SessionState>> sessions_;
+};
+
+/// Writes `text` to `sink` in word-sized pieces (how built-in answers stream).
+void stream_words(std::string_view text, TurnSink& sink);
+
+}  // namespace atiende::chat
