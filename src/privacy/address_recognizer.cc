@@ -48,6 +48,7 @@ class AddressRecognizer final : public Recognizer {
                   "entregar en", "envio a", "address", "instalacion en", "ubicado en",
                   "ubicada en"}) {}
   std::string_view name() const override { return "address"; }
+  Needs needs() const override { return Needs::kDigit; }
 
   void detect(std::string_view text, std::string_view, std::vector<PiiSpan>& out) const override {
     auto emit = [&](size_t s, size_t e, double score) {

@@ -135,7 +135,22 @@ Result<std::unique_ptr<Analyzer>> Analyzer::create(const AnalyzerOptions& option
 
 std::vector<PiiSpan> Analyzer::candidates(std::string_view text, std::string_view lang) const {
   std::vector<PiiSpan> spans;
-  for (const auto& recognizer : recognizers_) recognizer->detect(text, lang, spans);
+  bool has_digit = false;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      has_digit = true;
+      break;
+    }
+  }
+  const bool has_at = text.find('@') != std::string_view::npos;
+  for (const auto& recognizer : recognizers_) {
+    const Recognizer::Needs needs = recognizer->needs();
+    if ((needs == Recognizer::Needs::kDigit && !has_digit) ||
+        (needs == Recognizer::Needs::kAt && !has_at)) {
+      continue;
+    }
+    recognizer->detect(text, lang, spans);
+  }
   if (!options_.entities.empty()) {
     std::erase_if(spans, [&](const PiiSpan& s) {
       return std::find(options_.entities.begin(), options_.entities.end(), s.type) ==

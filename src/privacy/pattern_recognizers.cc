@@ -51,6 +51,7 @@ size_t longest_valid_prefix(std::string_view text, size_t start, size_t end,
 // ---------------------------------------------------------------------------------------------
 class EmailRecognizer final : public Recognizer {
  public:
+  Needs needs() const override { return Needs::kAt; }
   EmailRecognizer()
       : re_(R"([\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,})",
             regex_options()) {}
@@ -139,6 +140,7 @@ class NetworkRecognizer final : public Recognizer {
 // ---------------------------------------------------------------------------------------------
 class FinancialRecognizer final : public Recognizer {
  public:
+  Needs needs() const override { return Needs::kDigit; }
   FinancialRecognizer()
       : card_(R"(\d(?:[ \-]?\d){11,18})", regex_options()),
         iban_(R"([A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30})", regex_options()),
@@ -182,6 +184,7 @@ class FinancialRecognizer final : public Recognizer {
 // ---------------------------------------------------------------------------------------------
 class EsIdRecognizer final : public Recognizer {
  public:
+  Needs needs() const override { return Needs::kDigit; }
   EsIdRecognizer()
       : dni_(R"(\d{2}\.?\d{3}\.?\d{3}[ \-]?[A-Za-z])", regex_options()),
         nie_(R"([XYZxyz][ \-]?\d{7}[ \-]?[A-Za-z])", regex_options()),
@@ -215,6 +218,7 @@ class EsIdRecognizer final : public Recognizer {
 // ---------------------------------------------------------------------------------------------
 class CoIdRecognizer final : public Recognizer {
  public:
+  Needs needs() const override { return Needs::kDigit; }
   CoIdRecognizer()
       : nit_dv_(R"(\d{3}\.?\d{3}\.?\d{3}(?:\.?\d)? ?- ?\d)", regex_options()),
         number_(R"(\d{1,3}(?:\.\d{3}){1,3}|\d{5,11})", regex_options()),
@@ -285,6 +289,7 @@ class CoIdRecognizer final : public Recognizer {
 // ---------------------------------------------------------------------------------------------
 class DeviceRecognizer final : public Recognizer {
  public:
+  Needs needs() const override { return Needs::kDigit; }
   DeviceRecognizer()
       : imei_(R"(\d(?:[ \-/]?\d){14})", regex_options()),
         iccid_(R"(89(?:[ \-]?\d){17,18})", regex_options()),
@@ -317,6 +322,7 @@ class DeviceRecognizer final : public Recognizer {
 // ---------------------------------------------------------------------------------------------
 class DateOfBirthRecognizer final : public Recognizer {
  public:
+  Needs needs() const override { return Needs::kDigit; }
   DateOfBirthRecognizer()
       : re_(R"((?i)\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*(?:19|20)?\d{2}|(?:19|20)\d{2}-\d{2}-\d{2})"
             R"(|\d{1,2}\s+(?:de\s+)?(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|)"

@@ -111,7 +111,22 @@ class PersonRecognizer final : public Recognizer {
 
   void detect(std::string_view text, std::string_view, std::vector<PiiSpan>& out) const override {
     std::vector<Token> tokens = tokenize(text);
-    for (auto& t : tokens) classify(t);
+    // Gazetteer lookups only where they can matter: capitalized words, words right before one
+    // (cues, place prefixes, particles) and lower-case words after a name-introducing cue
+    // ("me llamo juan pablo pérez"). Most lower-case prose skips the hash lookups.
+    for (size_t k = 0; k < tokens.size(); ++k) {
+      Token& t = tokens[k];
+      const bool next_cap = k + 1 < tokens.size() && tokens[k + 1].capitalized;
+      const bool after_intro = k > 0 && (ends_name_intro(tokens[k - 1].key) ||
+                                         (!tokens[k - 1].capitalized &&
+                                          (tokens[k - 1].kind == Kind::kGiven ||
+                                           tokens[k - 1].kind == Kind::kSurname)));
+      if (t.capitalized || next_cap || after_intro) {
+        classify(t);
+      } else if (is_particle(t.key)) {
+        t.kind = Kind::kParticle;
+      }
+    }
     const size_t first_new = out.size();
     size_t i = 0;
     while (i < tokens.size()) {
@@ -199,6 +214,13 @@ class PersonRecognizer final : public Recognizer {
     if (t.place_prefix) return false;
     if (name_shaped(t)) return true;
     return cue == 3 && !t.capitalized && (t.kind == Kind::kGiven || t.kind == Kind::kSurname);
+  }
+
+  /// Last words of the name-introducing cues (see introduces_name).
+  static bool ends_name_intro(std::string_view key) {
+    return key == "llamo" || key == "es" || key == "nombre" || key == "nombres" || key == "is" ||
+           key == "de" || key == "apellido" || key == "apellidos" || key == "completo" ||
+           key == "soy";
   }
 
   /// Cues after which a lower-case gazetteer name is still a name ("me llamo juan pérez"); after

@@ -34,6 +34,7 @@ class PhoneRecognizer final : public Recognizer {
     if (regions_.empty()) regions_ = {"CO", "ES"};
   }
   std::string_view name() const override { return "phone"; }
+  Needs needs() const override { return Needs::kDigit; }
 
   void detect(std::string_view text, std::string_view, std::vector<PiiSpan>& out) const override {
     const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();

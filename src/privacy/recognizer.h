@@ -27,6 +27,10 @@ class Recognizer {
   /// `lang` is "es" or "en"; recognizers may use it to pick context words.
   virtual void detect(std::string_view text, std::string_view lang,
                       std::vector<PiiSpan>& out) const = 0;
+  /// What a text must contain for this recognizer to find anything; the Analyzer skips it
+  /// otherwise (a cheap prefilter: most prose has no '@' and many paragraphs no digit).
+  enum class Needs { kNothing, kDigit, kAt };
+  virtual Needs needs() const { return Needs::kNothing; }
 };
 
 /// A config-declared regex recognizer (CUSTOMER_ID, CONTRACT_ID, ...).
