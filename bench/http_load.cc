@@ -4,6 +4,7 @@
 //
 //   build/bench/bench_http_load --port 8080 [--queries bench/out/queries.jsonl] [--concurrency 1]
 //       [--requests 2000] [--warmup 200] [--k 10] [--mode bm25|vector|hybrid]
+//       [--path /healthz]   (GET another path instead: the server's own overhead)
 
 #include <utility>  // before Asio (Boost 1.74)
 
@@ -42,6 +43,7 @@ struct Options {
   int warmup = 200;
   int k = 10;
   std::string mode = "bm25";
+  std::string path = "/v1/search";  ///< another path is sent as a GET (e.g. /healthz: server overhead)
 };
 
 struct Shared {
@@ -84,11 +86,15 @@ asio::awaitable<void> client(Shared& shared, const Options& options) {
       shared.measured_start = std::chrono::steady_clock::now();
       shared.started = true;
     }
-    bhttp::request<bhttp::string_body> request{bhttp::verb::post, "/v1/search", 11};
+    const bool search = options.path == "/v1/search";
+    bhttp::request<bhttp::string_body> request{search ? bhttp::verb::post : bhttp::verb::get,
+                                               options.path, 11};
     request.set(bhttp::field::host, options.host);
-    request.set(bhttp::field::content_type, "application/json");
-    request.body() = shared.bodies[static_cast<size_t>(i) % shared.bodies.size()];
-    request.prepare_payload();
+    if (search) {
+      request.set(bhttp::field::content_type, "application/json");
+      request.body() = shared.bodies[static_cast<size_t>(i) % shared.bodies.size()];
+      request.prepare_payload();
+    }
     const auto start = std::chrono::steady_clock::now();
     co_await bhttp::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));
     bhttp::response<bhttp::string_body> response;
@@ -125,6 +131,7 @@ int main(int argc, char** argv) {
     else if (flag == "--warmup") options.warmup = std::max(0, std::stoi(value));
     else if (flag == "--k") options.k = std::stoi(value);
     else if (flag == "--mode") options.mode = value;
+    else if (flag == "--path") options.path = value;
     else {
       std::cerr << "unknown flag " << flag << "\n";
       return 2;
@@ -158,7 +165,8 @@ int main(int argc, char** argv) {
                                                      shared.measured_start)
                            .count()
                      : 0;
-  Json out = {{"concurrency", options.concurrency},
+  Json out = {{"path", options.path},
+              {"concurrency", options.concurrency},
               {"mode", options.mode},
               {"requests", shared.latencies_ms.size()},
               {"errors", shared.errors},

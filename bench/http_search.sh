@@ -31,6 +31,11 @@ done
 PORT=$(sed -n 's/^listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$OUT" | head -1)
 [ -n "$PORT" ] || { echo "server did not start" >&2; exit 1; }
 echo "server on port $PORT (pid $PID)" >&2
+for c in $LEVELS; do  # the server's own cost: GET /healthz through the same stack
+  printf 'healthz c=%s ' "$c"
+  "$BENCH/bench_http_load" --port "$PORT" --path /healthz --concurrency "$c" \
+    --requests "$REQUESTS" --warmup 200
+done
 for mode in $MODES; do
   for c in $LEVELS; do
     printf '%s c=%s ' "$mode" "$c"
@@ -38,4 +43,3 @@ for mode in $MODES; do
       --concurrency "$c" --requests "$REQUESTS" --warmup 200
   done
 done
-grep -E '^(atiende_http_open_connections|process_)' <(curl -s "http://127.0.0.1:$PORT/metrics") >&2 || true

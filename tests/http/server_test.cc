@@ -78,6 +78,7 @@ class ServerTest : public ::testing::Test {
   }
 
   MetricsRegistry metrics_;
+  FakeClock fake_clock_;
   std::unique_ptr<Server> server_;
   uint16_t port_ = 0;
 };
@@ -225,7 +226,7 @@ TEST_F(ServerTest, CorsAllowlist) {
 }
 
 TEST_F(ServerTest, PerClientRateLimitUsesTheInjectedClock) {
-  FakeClock clock;
+  FakeClock& clock = fake_clock_;  // a member: it must outlive the server
   ServerOptions options;
   options.clock = &clock;
   options.rate_limit_rps = 1;
