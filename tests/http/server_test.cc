@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <thread>
 
 #include "common/clock.h"
 #include "common/json.h"
@@ -69,6 +70,16 @@ class ServerTest : public ::testing::Test {
 
   void TearDown() override {
     if (server_) server_->stop();
+  }
+
+  /// Polls until the server has no open connection (closed on its own threads).
+  bool eventually_zero_connections() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (server_->open_connections() == 0) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));  // polling, not ordering
+    }
+    return false;
   }
 
   static Json body_json(const atiende::testing::ClientResponse& response) {
@@ -184,6 +195,31 @@ TEST_F(ServerTest, MalformedRequestAndHugeHeadersAreRejected) {
   }
   // The server is still fine.
   EXPECT_EQ(http_request(port_, "GET", "/healthz").status, 200);
+}
+
+TEST_F(ServerTest, ExpectContinueIsAnswered) {
+  start();  // curl sends "Expect: 100-continue" for bodies over 1 KB and waits for it
+  TestClient client(port_);
+  client.send_raw(
+      "POST /v1/size HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n"
+      "Connection: close\r\n\r\n");
+  EXPECT_EQ(client.read_raw_until("\r\n\r\n"), "HTTP/1.1 100 Continue\r\n\r\n");
+  client.send_raw("hello");
+  const std::string reply = client.read_raw_until_close();
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
+  EXPECT_EQ(reply.substr(reply.size() - 1), "5");
+}
+
+TEST_F(ServerTest, SlowRequestsTimeOut) {
+  ServerOptions options;
+  options.request_timeout = std::chrono::milliseconds(200);
+  start(options);
+  TestClient client(port_);
+  client.send_raw("GET /healthz HTTP/1.1\r\nHost: x\r\n");  // headers never finish
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(client.read_raw_until_close(), "");  // closed by the server, no response
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  EXPECT_TRUE(eventually_zero_connections());
 }
 
 TEST_F(ServerTest, HealthzAndMetrics) {

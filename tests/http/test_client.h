@@ -127,6 +127,25 @@ class TestClient {
 
   bool stream_done() const { return stream_parser_ && stream_parser_->is_done(); }
 
+  /// Reads raw bytes until `needle` is among them (or the peer closes); returns all read.
+  std::string read_raw_until(const std::string& needle) {
+    std::string out;
+    char data[4096];
+    while (out.find(needle) == std::string::npos) {
+      boost::system::error_code ec;
+      size_t n = 0;
+      stream_.expires_after(timeout_);
+      stream_.async_read_some(boost::asio::buffer(data), [&](boost::system::error_code e, size_t k) {
+        ec = e;
+        n = k;
+      });
+      run();
+      out.append(data, n);
+      if (ec) break;
+    }
+    return out;
+  }
+
   /// Reads whatever arrives until the peer closes; returns it raw (for malformed-request tests).
   std::string read_raw_until_close() {
     std::string out;
