@@ -112,6 +112,7 @@ asio::awaitable<void> Connection::write_simple_error(int status, std::string_vie
   res.keep_alive(false);
   res.body() = std::move(response.body);
   res.prepare_payload();
+  core_.record_request("-", "unmatched", status, 0);
   error_code ec;
   stream_.expires_after(std::chrono::seconds(5));
   co_await bhttp::async_write(stream_, res, redirect_error(use_awaitable, ec));
@@ -125,7 +126,6 @@ asio::awaitable<void> Connection::write_simple_error(int status, std::string_vie
       drained += co_await stream_.async_read_some(asio::buffer(sink), redirect_error(use_awaitable, ec));
     }
   }
-  core_.record_request("-", "unmatched", status, 0);
 }
 
 asio::awaitable<void> Connection::run() {
@@ -279,11 +279,12 @@ asio::awaitable<Connection::Outcome> Connection::write_response(Request& request
     res.body() = std::move(response.body);
     res.prepare_payload();
   }
+  // Counted before the write, so a client that saw the response also sees it in /metrics.
+  core_.record_request(request.method, request.route, response.status, elapsed_seconds());
   error_code ec;
   stream_.expires_after(core_.options.request_timeout);
   co_await bhttp::async_write(stream_, res, redirect_error(use_awaitable, ec));
   stream_.expires_never();
-  core_.record_request(request.method, request.route, response.status, elapsed_seconds());
   outcome.keep_alive = keep_alive && !ec;
   co_return outcome;
 }

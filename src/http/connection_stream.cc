@@ -173,11 +173,11 @@ asio::awaitable<Connection::Outcome> Connection::write_stream(Request& request,
   res.keep_alive(false);
   res.chunked(true);
   bhttp::response_serializer<bhttp::empty_body> serializer{res};
+  core_.record_request(request.method, request.route, response.status, elapsed_seconds());
   error_code ec;
   stream_.expires_after(core_.options.request_timeout);
   co_await bhttp::async_write_header(stream_, serializer, redirect_error(use_awaitable, ec));
   stream_.expires_never();
-  core_.record_request(request.method, request.route, response.status, elapsed_seconds());
   if (ec) co_return outcome;
 
   auto write_chunk = [this](std::string_view data, error_code& error) -> asio::awaitable<void> {

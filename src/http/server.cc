@@ -105,7 +105,7 @@ void ServerCore::record_request(const std::string& method, const std::string& ro
       .inc();
   metrics
       ->histogram("atiende_http_request_duration_seconds",
-                  "Time from request received to response written (streams: headers sent)",
+                  "Time from request headers received to response ready (handler included)",
                   default_latency_buckets_seconds(), {{"route", label}})
       .observe(seconds);
 }
