@@ -1,59 +1,18 @@
-#include "index/lexical_bm25.h"
-
+// BM25 index maintenance: upsert/remove, score bounds, integrity, save/load, options.
 #include <algorithm>
-#include <cmath>
 #include <cstring>
-#include <functional>
 #include <unordered_map>
 
 #include "common/files.h"
 #include "common/json.h"
-#include "text/analyzer.h"
-#include "text/language.h"
+#include "index/lexical_bm25.h"
+#include "index/lexical_bm25_internal.h"
 
-namespace atiende::index {
+namespace atiende::index::bm25_detail {
 namespace {
 
 constexpr char kMagic[8] = {'A', 'T', 'B', 'M', '2', '5', '\0', '\1'};
 constexpr uint32_t kFormatVersion = 1;
-constexpr char kBigramSeparator = '\x1f';
-
-struct TransparentHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
-/// A term's occurrence counts in one chunk.
-struct Posting {
-  uint32_t slot;
-  uint16_t tf_title;
-  uint16_t tf_body;
-};
-
-/// Forward entry: a term of a chunk with its counts.
-struct TermCount {
-  uint32_t term;
-  uint16_t tf_title;
-  uint16_t tf_body;
-};
-
-struct DocInfo {
-  int64_t chunk_id = 0;
-  bool live = false;
-  std::string doc_id;
-  std::string type;
-  std::string language;
-  std::vector<std::pair<std::string, std::string>> metadata;  ///< top-level key -> value text
-  std::vector<TermCount> terms;                               ///< sorted by term id
-};
-
-enum class FieldKind { kType, kLanguage, kDocId, kMetadata };
-
-struct CompiledCondition {
-  FieldKind kind;
-  std::string key;  ///< metadata key
-  const std::vector<std::string>* values;
-};
 
 uint64_t fnv1a(std::string_view data) {
   uint64_t h = 1469598103934665603ULL;
@@ -117,296 +76,235 @@ std::vector<std::pair<std::string, std::string>> flatten_metadata(const std::str
   return out;
 }
 
-// ---------------------------------------------------------------- the index
+}  // namespace
 
-class Bm25Index final : public LexicalIndex {
- public:
-  explicit Bm25Index(Bm25Options options) : opt_(std::move(options)) {}
+// ---------------------------------------------------------------- maintenance
 
-  Status upsert(std::span<const store::Chunk> chunks) override {
-    for (const store::Chunk& c : chunks) {
-      remove_one(c.id);
-      add_one(c);
+const text::Analyzer& Bm25Index::analyzer_for(std::string_view language) const {
+  if (language == "en" || language == "es") return text::Analyzer::for_language(language);
+  return text::Analyzer::for_language(opt_.default_language);
+}
+
+uint32_t Bm25Index::intern(std::string_view term) {
+  auto it = term_ids_.find(term);
+  if (it != term_ids_.end()) return it->second;
+  const auto id = static_cast<uint32_t>(term_strings_.size());
+  term_strings_.emplace_back(term);
+  term_ids_.emplace(std::string(term), id);
+  postings_.emplace_back();
+  max_tfn_.push_back(0.0f);
+  return id;
+}
+
+void Bm25Index::field_terms(const text::Analyzer& analyzer, std::string_view text,
+                            std::vector<std::string>& unigrams,
+                            std::vector<std::string>& bigrams) const {
+  const std::vector<text::Token> tokens = analyzer.analyze(text);
+  const text::Token* prev = nullptr;
+  for (const text::Token& t : tokens) {
+    unigrams.push_back(t.term);
+    if (t.kind == text::TokenKind::kCompound) continue;
+    if (opt_.bigram_weight > 0 && prev && t.position - prev->position <= 2) {
+      bigrams.push_back(prev->term + kBigramSeparator + t.term);
     }
-    return {};
+    prev = &t;
   }
+}
 
-  Status remove(std::span<const int64_t> chunk_ids) override {
-    for (int64_t id : chunk_ids) remove_one(id);
-    return {};
+Status Bm25Index::upsert(std::span<const store::Chunk> chunks) {
+  for (const store::Chunk& c : chunks) {
+    remove_one(c.id);
+    add_one(c);
   }
+  maybe_rebuild_bounds();
+  return {};
+}
 
-  size_t size() const override { return live_; }
+Status Bm25Index::remove(std::span<const int64_t> chunk_ids) {
+  for (int64_t id : chunk_ids) remove_one(id);
+  maybe_rebuild_bounds();
+  return {};
+}
 
-  Result<std::vector<ScoredChunk>> search(std::string_view query, size_t k,
-                                          const Filter& filter) const override;
-  Status check_integrity() const override;
-  Status save(const std::filesystem::path& path, int64_t generation) const override;
-  Result<int64_t> load(const std::filesystem::path& path) override;
+void Bm25Index::add_one(const store::Chunk& c) {
+  const text::Analyzer& analyzer = analyzer_for(c.language);
+  std::vector<std::string> title_uni, title_bi, body_uni, body_bi;
+  field_terms(analyzer, c.title, title_uni, title_bi);
+  field_terms(analyzer, c.text, body_uni, body_bi);
+  std::unordered_map<uint32_t, std::pair<uint32_t, uint32_t>> counts;
+  for (const auto& t : title_uni) ++counts[intern(t)].first;
+  for (const auto& t : title_bi) ++counts[intern(t)].first;
+  for (const auto& t : body_uni) ++counts[intern(t)].second;
+  for (const auto& t : body_bi) ++counts[intern(t)].second;
 
- private:
-  const text::Analyzer& analyzer_for(std::string_view language) const {
-    if (language == "en" || language == "es") return text::Analyzer::for_language(language);
-    return text::Analyzer::for_language(opt_.default_language);
+  const auto slot = static_cast<uint32_t>(docs_.size());
+  DocInfo doc;
+  doc.chunk_id = c.id;
+  doc.live = true;
+  doc.doc_id = c.doc_id;
+  doc.type = c.type;
+  doc.language = c.language;
+  doc.metadata = flatten_metadata(c.metadata_json);
+  doc.terms.reserve(counts.size());
+  for (const auto& [term, tf] : counts) {
+    doc.terms.push_back(TermCount{term, static_cast<uint16_t>(std::min<uint32_t>(tf.first, 65535)),
+                                  static_cast<uint16_t>(std::min<uint32_t>(tf.second, 65535))});
   }
-
-  uint32_t intern(std::string_view term) {
-    auto it = term_ids_.find(term);
-    if (it != term_ids_.end()) return it->second;
-    const auto id = static_cast<uint32_t>(term_strings_.size());
-    term_strings_.emplace_back(term);
-    term_ids_.emplace(std::string(term), id);
-    postings_.emplace_back();
-    return id;
+  std::sort(doc.terms.begin(), doc.terms.end(),
+            [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
+  title_len_.push_back(static_cast<uint32_t>(title_uni.size()));
+  body_len_.push_back(static_cast<uint32_t>(body_uni.size()));
+  const Norms ref = reference_norms();
+  for (const TermCount& tc : doc.terms) {
+    postings_[tc.term].push_back(Posting{slot, tc.tf_title, tc.tf_body});
+    raise_bound(tc.term, postings_[tc.term].back(), ref);
   }
+  total_title_len_ += title_uni.size();
+  total_body_len_ += body_uni.size();
+  if (c.language == "en") ++english_docs_;
+  docs_.push_back(std::move(doc));
+  slot_of_[c.id] = slot;
+  ++live_;
+}
 
-  /// Terms of one field: unigrams, then bigrams of adjacent content tokens when enabled.
-  void field_terms(const text::Analyzer& analyzer, std::string_view text,
-                   std::vector<std::string>& unigrams, std::vector<std::string>& bigrams) const {
-    const std::vector<text::Token> tokens = analyzer.analyze(text);
-    const text::Token* prev = nullptr;
-    for (const text::Token& t : tokens) {
-      unigrams.push_back(t.term);
-      if (t.kind == text::TokenKind::kCompound) continue;
-      if (opt_.bigram_weight > 0 && prev && t.position - prev->position <= 2) {
-        bigrams.push_back(prev->term + kBigramSeparator + t.term);
-      }
-      prev = &t;
+void Bm25Index::remove_one(int64_t chunk_id) {
+  auto it = slot_of_.find(chunk_id);
+  if (it == slot_of_.end()) return;
+  const uint32_t slot = it->second;
+  DocInfo& doc = docs_[slot];
+  for (const TermCount& tc : doc.terms) {
+    auto& list = postings_[tc.term];
+    auto pos = std::lower_bound(list.begin(), list.end(), slot,
+                                [](const Posting& p, uint32_t s) { return p.slot < s; });
+    if (pos != list.end() && pos->slot == slot) list.erase(pos);
+  }
+  total_title_len_ -= title_len_[slot];
+  total_body_len_ -= body_len_[slot];
+  title_len_[slot] = 0;
+  body_len_[slot] = 0;
+  if (doc.language == "en") --english_docs_;
+  doc = DocInfo{};
+  slot_of_.erase(it);
+  --live_;
+  ++removed_since_rebuild_;
+  maybe_compact();
+}
+
+void Bm25Index::maybe_compact() {
+  if (docs_.size() < 1024 || live_ * 2 > docs_.size()) return;
+  compact();
+}
+
+void Bm25Index::compact() {
+  std::vector<uint32_t> new_slot(docs_.size(), UINT32_MAX);
+  std::vector<DocInfo> docs;
+  std::vector<uint32_t> title_len, body_len;
+  docs.reserve(live_);
+  for (uint32_t s = 0; s < docs_.size(); ++s) {
+    if (!docs_[s].live) continue;
+    new_slot[s] = static_cast<uint32_t>(docs.size());
+    docs.push_back(std::move(docs_[s]));
+    title_len.push_back(title_len_[s]);
+    body_len.push_back(body_len_[s]);
+  }
+  for (auto& list : postings_) {
+    for (Posting& p : list) p.slot = new_slot[p.slot];
+  }
+  docs_ = std::move(docs);
+  title_len_ = std::move(title_len);
+  body_len_ = std::move(body_len);
+  slot_of_.clear();
+  for (uint32_t s = 0; s < docs_.size(); ++s) slot_of_[docs_[s].chunk_id] = s;
+  // Slots moved but every posting kept its place in its list and its field lengths, so the
+  // bounds stay valid; they are only loose from the removals, which a rebuild tightens.
+  rebuild_bounds();
+}
+
+bool Bm25Index::matches(const DocInfo& doc, const std::vector<CompiledCondition>& conds) const {
+  for (const CompiledCondition& c : conds) {
+    const std::string* value = nullptr;
+    switch (c.kind) {
+      case FieldKind::kType:
+        value = &doc.type;
+        break;
+      case FieldKind::kLanguage:
+        value = &doc.language;
+        break;
+      case FieldKind::kDocId:
+        value = &doc.doc_id;
+        break;
+      case FieldKind::kMetadata:
+        for (const auto& [key, v] : doc.metadata) {
+          if (key == c.key) value = &v;
+        }
+        break;
     }
+    if (!value) return false;
+    if (std::find(c.values->begin(), c.values->end(), *value) == c.values->end()) return false;
   }
+  return true;
+}
 
-  void add_one(const store::Chunk& c) {
-    const text::Analyzer& analyzer = analyzer_for(c.language);
-    std::vector<std::string> title_uni, title_bi, body_uni, body_bi;
-    field_terms(analyzer, c.title, title_uni, title_bi);
-    field_terms(analyzer, c.text, body_uni, body_bi);
-    std::unordered_map<uint32_t, std::pair<uint32_t, uint32_t>> counts;
-    for (const auto& t : title_uni) ++counts[intern(t)].first;
-    for (const auto& t : title_bi) ++counts[intern(t)].first;
-    for (const auto& t : body_uni) ++counts[intern(t)].second;
-    for (const auto& t : body_bi) ++counts[intern(t)].second;
+// ---------------------------------------------------------------- score upper bounds
 
-    const auto slot = static_cast<uint32_t>(docs_.size());
-    DocInfo doc;
-    doc.chunk_id = c.id;
-    doc.live = true;
-    doc.doc_id = c.doc_id;
-    doc.type = c.type;
-    doc.language = c.language;
-    doc.metadata = flatten_metadata(c.metadata_json);
-    doc.terms.reserve(counts.size());
-    for (const auto& [term, tf] : counts) {
-      doc.terms.push_back(TermCount{term, static_cast<uint16_t>(std::min<uint32_t>(tf.first, 65535)),
-                                    static_cast<uint16_t>(std::min<uint32_t>(tf.second, 65535))});
-    }
-    std::sort(doc.terms.begin(), doc.terms.end(),
-              [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
-    for (const TermCount& tc : doc.terms) {
-      postings_[tc.term].push_back(Posting{slot, tc.tf_title, tc.tf_body});
-    }
-    title_len_.push_back(static_cast<uint32_t>(title_uni.size()));
-    body_len_.push_back(static_cast<uint32_t>(body_uni.size()));
-    total_title_len_ += title_uni.size();
-    total_body_len_ += body_uni.size();
-    if (c.language == "en") ++english_docs_;
-    docs_.push_back(std::move(doc));
-    slot_of_[c.id] = slot;
-    ++live_;
+Norms Bm25Index::current_norms() const {
+  Norms n;
+  n.k1 = static_cast<float>(opt_.k1);
+  n.b = static_cast<float>(opt_.b);
+  n.title_b = static_cast<float>(opt_.title_b);
+  n.title_weight = static_cast<float>(opt_.title_weight);
+  const auto live = static_cast<double>(live_);
+  n.inv_avg_body = total_body_len_ ? static_cast<float>(live / total_body_len_) : 0.0f;
+  n.inv_avg_title = total_title_len_ ? static_cast<float>(live / total_title_len_) : 0.0f;
+  n.body_len = body_len_.data();
+  n.title_len = title_len_.data();
+  return n;
+}
+
+Norms Bm25Index::reference_norms() const {
+  Norms n = current_norms();
+  n.inv_avg_body = ref_inv_avg_body_;
+  n.inv_avg_title = ref_inv_avg_title_;
+  return n;
+}
+
+void Bm25Index::rebuild_bounds() {
+  const Norms now = current_norms();
+  ref_inv_avg_body_ = now.inv_avg_body;
+  ref_inv_avg_title_ = now.inv_avg_title;
+  removed_since_rebuild_ = 0;
+  max_tfn_.assign(postings_.size(), 0.0f);
+  for (size_t t = 0; t < postings_.size(); ++t) {
+    for (const Posting& p : postings_[t]) raise_bound(static_cast<uint32_t>(t), p, now);
   }
+}
 
-  void remove_one(int64_t chunk_id) {
-    auto it = slot_of_.find(chunk_id);
-    if (it == slot_of_.end()) return;
-    const uint32_t slot = it->second;
-    DocInfo& doc = docs_[slot];
-    for (const TermCount& tc : doc.terms) {
-      auto& list = postings_[tc.term];
-      auto pos = std::lower_bound(list.begin(), list.end(), slot,
-                                  [](const Posting& p, uint32_t s) { return p.slot < s; });
-      if (pos != list.end() && pos->slot == slot) list.erase(pos);
-    }
-    total_title_len_ -= title_len_[slot];
-    total_body_len_ -= body_len_[slot];
-    title_len_[slot] = 0;
-    body_len_[slot] = 0;
-    if (doc.language == "en") --english_docs_;
-    doc = DocInfo{};
-    slot_of_.erase(it);
-    --live_;
-    maybe_compact();
+double Bm25Index::bound_drift() const {
+  const Norms now = current_norms();
+  double drift = 1.0;
+  // A field with no tokens now has no postings counting it; a reference of 0 (empty field then)
+  // over-estimates every later value, so neither can grow.
+  if (now.inv_avg_body > 0 && ref_inv_avg_body_ > 0) {
+    drift = std::max(drift, static_cast<double>(ref_inv_avg_body_) / now.inv_avg_body);
   }
-
-  /// Slots are never reused (postings stay sorted by appending); when more than half are dead,
-  /// rebuild densely.
-  void maybe_compact() {
-    if (docs_.size() < 1024 || live_ * 2 > docs_.size()) return;
-    compact();
+  if (now.inv_avg_title > 0 && ref_inv_avg_title_ > 0) {
+    drift = std::max(drift, static_cast<double>(ref_inv_avg_title_) / now.inv_avg_title);
   }
+  return drift;
+}
 
-  void compact() {
-    std::vector<uint32_t> new_slot(docs_.size(), UINT32_MAX);
-    std::vector<DocInfo> docs;
-    std::vector<uint32_t> title_len, body_len;
-    docs.reserve(live_);
-    for (uint32_t s = 0; s < docs_.size(); ++s) {
-      if (!docs_[s].live) continue;
-      new_slot[s] = static_cast<uint32_t>(docs.size());
-      docs.push_back(std::move(docs_[s]));
-      title_len.push_back(title_len_[s]);
-      body_len.push_back(body_len_[s]);
-    }
-    for (auto& list : postings_) {
-      for (Posting& p : list) p.slot = new_slot[p.slot];
-    }
-    docs_ = std::move(docs);
-    title_len_ = std::move(title_len);
-    body_len_ = std::move(body_len);
-    slot_of_.clear();
-    for (uint32_t s = 0; s < docs_.size(); ++s) slot_of_[docs_[s].chunk_id] = s;
-  }
-
-  bool matches(const DocInfo& doc, const std::vector<CompiledCondition>& conds) const {
-    for (const CompiledCondition& c : conds) {
-      const std::string* value = nullptr;
-      switch (c.kind) {
-        case FieldKind::kType:
-          value = &doc.type;
-          break;
-        case FieldKind::kLanguage:
-          value = &doc.language;
-          break;
-        case FieldKind::kDocId:
-          value = &doc.doc_id;
-          break;
-        case FieldKind::kMetadata:
-          for (const auto& [key, v] : doc.metadata) {
-            if (key == c.key) value = &v;
-          }
-          break;
-      }
-      if (!value) return false;
-      if (std::find(c.values->begin(), c.values->end(), *value) == c.values->end()) return false;
-    }
-    return true;
-  }
-
-  Bm25Options opt_;
-  std::unordered_map<std::string, uint32_t, TransparentHash, std::equal_to<>> term_ids_;
-  std::vector<std::string> term_strings_;
-  std::vector<std::vector<Posting>> postings_;  ///< by term id, sorted by slot
-  std::vector<DocInfo> docs_;                   ///< by slot
-  std::vector<uint32_t> title_len_;             ///< by slot, tokens
-  std::vector<uint32_t> body_len_;              ///< by slot, tokens
-  std::unordered_map<int64_t, uint32_t> slot_of_;
-  uint64_t total_title_len_ = 0;
-  uint64_t total_body_len_ = 0;
-  size_t live_ = 0;
-  size_t english_docs_ = 0;
-};
-
-struct Scratch {
-  std::vector<float> scores;
-  std::vector<uint32_t> touched;
-};
-
-Result<std::vector<ScoredChunk>> Bm25Index::search(std::string_view query, size_t k,
-                                                   const Filter& filter) const {
-  std::vector<CompiledCondition> conds;
-  for (const FilterCondition& c : filter.conditions) {
-    CompiledCondition cc{FieldKind::kType, "", &c.values};
-    if (c.field == "type") {
-      cc.kind = FieldKind::kType;
-    } else if (c.field == "language") {
-      cc.kind = FieldKind::kLanguage;
-    } else if (c.field == "doc_id") {
-      cc.kind = FieldKind::kDocId;
-    } else if (c.field.rfind("metadata.", 0) == 0 && c.field.size() > 9) {
-      cc.kind = FieldKind::kMetadata;
-      cc.key = c.field.substr(9);
-    } else {
-      return Status::invalid_argument("unknown filter field '" + c.field +
-                                      "' (use type, language, doc_id or metadata.<key>)");
-    }
-    conds.push_back(std::move(cc));
-  }
-  std::vector<ScoredChunk> out;
-  if (k == 0 || live_ == 0) return out;
-
-  std::string language = opt_.default_language;
-  if (english_docs_ > 0) language = text::detect_language_short(query, language).language;
-  std::vector<std::string> unigrams, bigrams;
-  field_terms(analyzer_for(language), query, unigrams, bigrams);
-
-  // Query terms with their query weights (repeated terms count again, bigrams are down-weighted).
-  std::vector<std::pair<uint32_t, float>> qterms;
-  auto add_term = [&](const std::string& t, float w) {
-    auto it = term_ids_.find(t);
-    if (it == term_ids_.end() || postings_[it->second].empty()) return;
-    for (auto& [id, weight] : qterms) {
-      if (id == it->second) {
-        weight += w;
-        return;
-      }
-    }
-    qterms.emplace_back(it->second, w);
+void Bm25Index::maybe_rebuild_bounds() {
+  const Norms now = current_norms();
+  auto stale = [](float ref, float cur) {
+    if (cur == 0) return false;    // empty field: nothing to bound
+    if (ref == 0) return true;     // bounds taken with an empty field are valid but useless
+    const double ratio = static_cast<double>(ref) / cur;
+    return ratio > 1.05 || ratio < 1 / 1.25;
   };
-  for (const auto& t : unigrams) add_term(t, 1.0f);
-  for (const auto& t : bigrams) add_term(t, static_cast<float>(opt_.bigram_weight));
-  if (qterms.empty()) return out;
-
-  thread_local Scratch scratch;
-  if (scratch.scores.size() < docs_.size()) scratch.scores.resize(docs_.size(), 0.0f);
-  float* scores = scratch.scores.data();
-  std::vector<uint32_t>& touched = scratch.touched;
-  touched.clear();
-
-  const double n = static_cast<double>(live_);
-  const float k1 = static_cast<float>(opt_.k1);
-  const float b = static_cast<float>(opt_.b);
-  const float tb = static_cast<float>(opt_.title_b);
-  const float tw = static_cast<float>(opt_.title_weight);
-  const float inv_avg_body = total_body_len_ ? static_cast<float>(n / total_body_len_) : 0.0f;
-  const float inv_avg_title = total_title_len_ ? static_cast<float>(n / total_title_len_) : 0.0f;
-  const uint32_t* blen = body_len_.data();
-  const uint32_t* tlen = title_len_.data();
-  for (const auto& [term, qweight] : qterms) {
-    const auto& list = postings_[term];
-    const double df = static_cast<double>(list.size());
-    const float idf = static_cast<float>(std::log(1.0 + (n - df + 0.5) / (df + 0.5))) * qweight;
-    for (const Posting& p : list) {
-      float tf = 0;
-      if (p.tf_body) tf += p.tf_body / (1.0f - b + b * blen[p.slot] * inv_avg_body);
-      if (p.tf_title) tf += tw * p.tf_title / (1.0f - tb + tb * tlen[p.slot] * inv_avg_title);
-      const float s = idf * tf * (k1 + 1.0f) / (tf + k1);
-      if (scores[p.slot] == 0.0f) touched.push_back(p.slot);
-      scores[p.slot] += s;
-    }
+  if (stale(ref_inv_avg_body_, now.inv_avg_body) || stale(ref_inv_avg_title_, now.inv_avg_title) ||
+      removed_since_rebuild_ > live_ / 4 + 64) {
+    rebuild_bounds();
   }
-
-  // Top k by score (ties: lower chunk id first), filtered.
-  auto better = [this, scores](uint32_t a, uint32_t c) {
-    if (scores[a] != scores[c]) return scores[a] > scores[c];
-    return docs_[a].chunk_id < docs_[c].chunk_id;
-  };
-  std::vector<uint32_t> heap;
-  heap.reserve(k + 1);
-  for (uint32_t slot : touched) {
-    if (scores[slot] <= 0.0f) continue;
-    if (heap.size() == k && !better(slot, heap.front())) continue;
-    if (!conds.empty() && !matches(docs_[slot], conds)) continue;
-    heap.push_back(slot);
-    std::push_heap(heap.begin(), heap.end(), better);
-    if (heap.size() > k) {
-      std::pop_heap(heap.begin(), heap.end(), better);
-      heap.pop_back();
-    }
-  }
-  std::sort_heap(heap.begin(), heap.end(), better);
-  out.reserve(heap.size());
-  for (uint32_t slot : heap) out.push_back(ScoredChunk{docs_[slot].chunk_id, scores[slot]});
-  for (uint32_t slot : touched) scores[slot] = 0.0f;
-  touched.clear();
-  return out;
 }
 
 Status Bm25Index::check_integrity() const {
@@ -460,6 +358,17 @@ Status Bm25Index::check_integrity() const {
     }
   }
   if (term_ids_.size() != term_strings_.size()) return fail("term dictionary mismatch");
+  // Score bounds: every posting within its term's bound (at the reference norms the bounds were
+  // computed with, by the same float arithmetic, so <= holds exactly).
+  if (max_tfn_.size() != postings_.size()) return fail("term bound table size mismatch");
+  const Norms ref = reference_norms();
+  for (size_t t = 0; t < postings_.size(); ++t) {
+    for (const Posting& p : postings_[t]) {
+      if (saturated_input(ref, p) > max_tfn_[t]) {
+        return fail("score bound of term '" + term_strings_[t] + "' below a posting");
+      }
+    }
+  }
   return {};
 }
 
@@ -569,12 +478,15 @@ Result<int64_t> Bm25Index::load(const std::filesystem::path& path) {
   }
   if (!r.done()) return truncated();
   fresh.live_ = docs;
+  fresh.rebuild_bounds();
   ATIENDE_RETURN_IF_ERROR(fresh.check_integrity().with_context(where));
   *this = std::move(fresh);
   return generation;
 }
 
-}  // namespace
+}  // namespace atiende::index::bm25_detail
+
+namespace atiende::index {
 
 Result<Bm25Options> bm25_options_from_config(const Config& config) {
   Bm25Options o;
@@ -600,7 +512,7 @@ Result<Bm25Options> bm25_options_from_config(const Config& config) {
 }
 
 std::unique_ptr<LexicalIndex> make_bm25_index(const Bm25Options& options) {
-  return std::make_unique<Bm25Index>(options);
+  return std::make_unique<bm25_detail::Bm25Index>(options);
 }
 
 }  // namespace atiende::index

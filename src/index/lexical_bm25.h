@@ -28,6 +28,11 @@ struct Bm25Options {
   double title_b = 0.5;
   double bigram_weight = 0.3;
   std::string default_language = "es";
+  /// Exact dynamic pruning (MaxScore): the same hits, scores and tie order as scoring every
+  /// posting, several times faster for queries with common terms. false = score every
+  /// posting (the reference the tests and bench_lexical_speed --exhaustive compare against).
+  /// Not a config key.
+  bool dynamic_pruning = true;
 };
 
 /// Reads the keys above; a bad value (wrong type, k1 < 0, b outside [0,1], weight < 0, language
