@@ -200,6 +200,9 @@ std::vector<ScoredChunk> Bm25Index::search_exhaustive(
   for (const QueryTerm& q : qterms) {
     for (const Posting& p : postings_[q.term]) {
       const float s = term_score(q.idf, saturated_input(norms, p), norms.k1);
+      // A zero share (title-only occurrence with title_weight 0) would break "score 0 means not
+      // touched yet" and list the chunk twice; adding it would change nothing anyway.
+      if (!(s > 0.0f)) continue;
       if (scores[p.slot] == 0.0f) touched.push_back(p.slot);
       scores[p.slot] += s;
     }
