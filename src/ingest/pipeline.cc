@@ -1,5 +1,9 @@
 #include "ingest/pipeline.h"
 
+#include <fnmatch.h>
+
+#include <fstream>
+
 #include <algorithm>
 #include <set>
 
@@ -161,6 +165,38 @@ Result<IngestOptions> IngestOptions::from_config(const Config& config) {
   return o;
 }
 
+namespace {
+
+/// Patterns of "<dir>/.atiendeignore": one glob a line ('#' comments). "name/" matches a directory
+/// at any depth; other patterns match a file's name or its path relative to the directory.
+std::vector<std::string> read_ignore_patterns(const std::filesystem::path& root) {
+  std::vector<std::string> patterns;
+  std::ifstream in(root / ".atiendeignore");
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::string_view pattern = trim(line);
+    if (!pattern.empty() && pattern.front() != '#') patterns.emplace_back(pattern);
+  }
+  return patterns;
+}
+
+bool is_ignored(const std::vector<std::string>& patterns, const std::string& relative,
+                const std::string& name, bool is_directory) {
+  for (const std::string& pattern : patterns) {
+    if (pattern.back() == '/') {
+      if (is_directory && fnmatch(pattern.substr(0, pattern.size() - 1).c_str(), name.c_str(), 0) == 0) {
+        return true;
+      }
+    } else if (!is_directory && (fnmatch(pattern.c_str(), name.c_str(), 0) == 0 ||
+                                 fnmatch(pattern.c_str(), relative.c_str(), FNM_PATHNAME) == 0)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<std::vector<InputFile>> collect_files(std::span<const std::string> paths) {
   std::vector<InputFile> files;
   for (const std::string& arg : paths) {
@@ -171,6 +207,7 @@ Result<std::vector<InputFile>> collect_files(std::span<const std::string> paths)
       return Status::invalid_argument(arg + ": no such file or directory");
     }
     if (std::filesystem::is_directory(status)) {
+      const std::vector<std::string> ignore = read_ignore_patterns(root);
       std::vector<InputFile> found;
       auto it = std::filesystem::recursive_directory_iterator(
           root, std::filesystem::directory_options::skip_permission_denied, ec);
@@ -180,6 +217,11 @@ Result<std::vector<InputFile>> collect_files(std::span<const std::string> paths)
         if (ec) return Status::invalid_argument(arg + ": cannot read directory: " + ec.message());
         const auto& path = it->path();
         if (path.filename().string().starts_with(".")) {
+          if (it->is_directory()) it.disable_recursion_pending();
+          continue;
+        }
+        const std::string relative = path.lexically_relative(root).generic_string();
+        if (is_ignored(ignore, relative, path.filename().string(), it->is_directory())) {
           if (it->is_directory()) it.disable_recursion_pending();
           continue;
         }

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "common/files.h"
@@ -320,6 +322,31 @@ TEST_F(PipelineTest, OptionsFromConfigValidateKeys) {
   auto bad = IngestOptions::from_config(config);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("ingest.chunk_overlap_tokens"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace atiende::ingest
+
+namespace atiende::ingest {
+namespace {
+
+TEST(CollectFiles, HonoursAtiendeIgnoreInTheDirectoryRoot) {
+  const std::filesystem::path root =
+      std::filesystem::path(::testing::TempDir()) / ("ignore_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(root / "golden");
+  std::filesystem::create_directories(root / "manuals");
+  ASSERT_TRUE(write_file_atomic(root / ".atiendeignore", "# comment\nREADME.md\ngolden/\n*.json\n").ok());
+  for (const char* file : {"README.md", "golden/retrieval.jsonl", "catalog.json", "manuals/a.md",
+                           "manuals/README.md", "faq.csv"}) {
+    ASSERT_TRUE(write_file_atomic(root / file, "x").ok());
+  }
+  const std::vector<std::string> args = {root.string()};
+  auto files = collect_files(args);
+  ASSERT_TRUE(files.ok()) << files.status().to_string();
+  std::vector<std::string> ids;
+  for (const auto& f : *files) ids.push_back(f.doc_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"faq.csv", "manuals/a.md"}));
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace

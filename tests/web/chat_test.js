@@ -32,14 +32,14 @@ async function ask(page, question) {
 
 const tests = [
   ['page loads in Spanish with an accessible composer', async (page, env) => {
-    await page.goto(env.url + '/');
+    await page.goto(env.url + '/?lang=es');
     assert((await page.getAttribute('html', 'lang')) === 'es', 'html lang is es');
     assert((await page.textContent('h1')).includes('Asistente'), 'Spanish title');
     const label = await page.textContent('label[for="input"]');
     assert(label && label.trim().length > 0, 'composer has a label');
   }],
   ['a demo question streams an answer with a citation that opens its source', async (page, env) => {
-    await page.goto(env.url + '/');
+    await page.goto(env.url + '/?lang=es');
     const answer = await ask(page, '¿Cómo activo la eSIM en mi teléfono?');
     const text = await answer.textContent();
     assert(text.length > 40, 'answer has text: ' + text);
@@ -51,7 +51,7 @@ const tests = [
     assert(snippet.length > 20, 'source snippet is shown');
   }],
   ['thumbs up is recorded and shown as pressed', async (page, env) => {
-    await page.goto(env.url + '/');
+    await page.goto(env.url + '/?lang=es');
     const answer = await ask(page, '¿Qué incluye el roaming en Europa?');
     const up = await answer.$('.feedback button[data-rating="up"]');
     const response = page.waitForResponse((r) => r.url().includes('/feedback'));
@@ -60,7 +60,7 @@ const tests = [
     assert((await up.getAttribute('aria-pressed')) === 'true', 'button pressed');
   }],
   ['the CSAT survey is offered and accepted', async (page, env) => {
-    await page.goto(env.url + '/');
+    await page.goto(env.url + '/?lang=es');
     await ask(page, '¿Cómo pago mi factura?');
     await page.click('#resolved-yes');
     await page.check('input[name="csat"][value="5"]');
@@ -70,7 +70,7 @@ const tests = [
     await page.waitForSelector('#survey', { state: 'hidden' });
   }],
   ['the English toggle switches the interface', async (page, env) => {
-    await page.goto(env.url + '/');
+    await page.goto(env.url + '/?lang=es');
     await page.click('#lang');
     assert((await page.getAttribute('html', 'lang')) === 'en', 'html lang is en');
     assert((await page.textContent('h1')).includes('Assistant'), 'English title');
