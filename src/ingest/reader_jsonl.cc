@@ -118,7 +118,7 @@ Result<std::vector<SourceRecord>> read_jsonl(std::string_view bytes, const std::
     };
     auto json = parse_json(line);
     if (!json.ok()) {
-      fail("malformed JSON: " + json.status().message());
+      fail(json.status().message());
       continue;
     }
     auto record = parse_record(*json);
