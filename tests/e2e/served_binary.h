@@ -1,5 +1,5 @@
 #pragma once
-// Starts the real `atiende serve --port 0` on a fresh data dir and reads the bound port from its
+// Starts the real `atiende serve --port 0` (working directory: the repo root) on a fresh data dir and reads the bound port from its
 // first stdout line. Stops it with SIGTERM. For end-to-end tests.
 
 #include <fcntl.h>
@@ -37,6 +37,9 @@ class ServedBinary {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
+    // Run from the repo root, as the README commands do (config defaults such as
+    // agent.catalog_dir are relative to it).
+    posix_spawn_file_actions_addchdir_np(&actions, ATIENDE_SOURCE_DIR);
     std::vector<std::string> args = {std::string(ATIENDE_BINARY_DIR) + "/atiende", "serve",
                                      "--port", "0", "--data", data_dir_.string()};
     args.insert(args.end(), extra.begin(), extra.end());
