@@ -62,7 +62,7 @@ class Corpus {
     c.id = id;
     c.doc_id = "doc-" + std::to_string(id % 97);
     c.title = rng_() % 5 == 0 ? "" : text(1, 5);  // some chunks have no title
-    c.text = text(3, 60);
+    c.text = text(3, 40);
     c.type = kTypes[rng_() % 3];
     c.language = rng_() % 10 == 0 ? "en" : "es";
     c.metadata_json = std::string(R"({"category":")") + kCategories[rng_() % 4] + R"("})";
@@ -128,7 +128,7 @@ TEST_P(Bm25PruningTest, MatchesExhaustiveScoringThroughMutationsAndReload) {
   Corpus corpus(11);
 
   // Chunk ids are shuffled so slot order (insertion) is not id order: tie-breaks by id are real.
-  std::vector<int64_t> ids(4500);
+  std::vector<int64_t> ids(2600);  // more than one window (2048 slots) of the pruned search
   for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int64_t>(i) * 3 + 1;
   std::shuffle(ids.begin(), ids.end(), corpus.rng());
   std::vector<store::Chunk> batch;
@@ -151,13 +151,13 @@ TEST_P(Bm25PruningTest, MatchesExhaustiveScoringThroughMutationsAndReload) {
   ASSERT_TRUE(exhaustive->upsert(batch).ok());
   ASSERT_TRUE(pruned->check_integrity().ok()) << pruned->check_integrity().to_string();
   size_t nonempty_fresh = 0;
-  ASSERT_NO_FATAL_FAILURE(expect_same_hits(*pruned, *exhaustive, corpus, 400, "fresh",
+  ASSERT_NO_FATAL_FAILURE(expect_same_hits(*pruned, *exhaustive, corpus, 300, "fresh",
                                            &nonempty_fresh));
-  EXPECT_GT(nonempty_fresh, 200u);  // the queries do find chunks
+  EXPECT_GT(nonempty_fresh, 150u);  // the queries do find chunks
 
   // Mutations one at a time (each ends a batch, so bounds go stale and get rebuilt): replace
   // chunks with longer or shorter ones (field averages drift), remove many (compaction).
-  for (int round = 0; round < 2500; ++round) {
+  for (int round = 0; round < 1200; ++round) {
     const int64_t id = ids[corpus.rng()() % ids.size()];
     if (corpus.rng()() % 3 == 0) {
       std::vector<int64_t> gone = {id};
@@ -165,20 +165,20 @@ TEST_P(Bm25PruningTest, MatchesExhaustiveScoringThroughMutationsAndReload) {
       ASSERT_TRUE(exhaustive->remove(gone).ok());
     } else {
       store::Chunk c = corpus.chunk(id);
-      if (round % 2 == 0) c.text += " " + corpus.text(40, 120);
+      if (round % 2 == 0) c.text += " " + corpus.text(30, 80);
       std::vector<store::Chunk> one = {c};
       ASSERT_TRUE(pruned->upsert(one).ok());
       ASSERT_TRUE(exhaustive->upsert(one).ok());
     }
-    if (round % 500 == 499) {
+    if (round % 400 == 399) {
       ASSERT_TRUE(pruned->check_integrity().ok()) << pruned->check_integrity().to_string();
       size_t nonempty_mutated = 0;
-      ASSERT_NO_FATAL_FAILURE(expect_same_hits(*pruned, *exhaustive, corpus, 60, "mutated",
+      ASSERT_NO_FATAL_FAILURE(expect_same_hits(*pruned, *exhaustive, corpus, 50, "mutated",
                                                &nonempty_mutated));
-      EXPECT_GT(nonempty_mutated, 30u);
+      EXPECT_GT(nonempty_mutated, 25u);
     }
   }
-  std::vector<int64_t> many(ids.begin(), ids.begin() + 3000);
+  std::vector<int64_t> many(ids.begin(), ids.begin() + 1800);
   ASSERT_TRUE(pruned->remove(many).ok());
   ASSERT_TRUE(exhaustive->remove(many).ok());
   ASSERT_TRUE(pruned->check_integrity().ok()) << pruned->check_integrity().to_string();
@@ -208,8 +208,7 @@ INSTANTIATE_TEST_SUITE_P(
                                               .title_b = 1.0, .bigram_weight = 1.0}},
                       PruningCase{"no_title_no_norm",
                                   Bm25Options{.k1 = 0.5, .b = 0.0, .title_weight = 0.0,
-                                              .title_b = 0.0}},
-                      PruningCase{"k1_zero", Bm25Options{.k1 = 0.0}}),
+                                              .title_b = 0.0}}),
     [](const ::testing::TestParamInfo<PruningCase>& param_info) { return param_info.param.name; });
 
 TEST(Bm25Pruning, EqualScoresKeepTheLowerChunkIdsAtTheCut) {
