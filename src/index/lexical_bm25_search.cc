@@ -1,7 +1,7 @@
 // BM25 top-k search: query analysis, the exhaustive term-at-a-time reference, and exact dynamic
 // pruning that returns the same hits.
 //
-// The pruned path is MaxScore (Turtle & Flood 1995) run over windows of kWindow slots, as
+// The pruned path is MaxScore (Turtle & Flood 1995) run over windows of up to kWindow slots, as
 // Lucene's MaxScoreBulkScorer does. Each query term gets an upper bound of its contribution
 // (idf x saturation of the term's largest pseudo frequency, max_tfn_). Terms are sorted by bound;
 // once the k-th best score (theta) exceeds the sum of the smallest bounds, those terms are
@@ -41,13 +41,15 @@ struct Scratch {
   std::vector<uint32_t> touched;
 };
 
-/// Chunks per window of the pruned search (a power of two, a multiple of 64).
+/// Chunks per window of the pruned search (a multiple of 64). Long queries get shorter windows so
+/// the per-window buffers stay within kWindowCells contributions (~128 KB).
 constexpr uint32_t kWindow = 2048;
+constexpr size_t kWindowCells = kWindow * 16;
 
 /// Per-thread buffers of the pruned search, indexed by slot - window start.
 struct WindowScratch {
   std::vector<float> partial;     ///< essential-term score so far
-  std::vector<float> contrib;     ///< kWindow rows of one contribution per query term
+  std::vector<float> contrib;     ///< one row per window slot, one contribution per query term
   std::vector<uint64_t> present;  ///< bit set: the chunk has an essential term
 };
 
@@ -254,9 +256,11 @@ std::vector<ScoredChunk> Bm25Index::search_pruned(
 
   // Window buffers, all zero between windows.
   thread_local WindowScratch win;
-  if (win.partial.size() < kWindow) win.partial.assign(kWindow, 0.0f);
-  if (win.contrib.size() < kWindow * m) win.contrib.assign(kWindow * m, 0.0f);
-  if (win.present.size() < kWindow / 64) win.present.assign(kWindow / 64, 0);
+  const uint32_t window =
+      static_cast<uint32_t>(std::clamp<size_t>(kWindowCells / m / 64 * 64, 64, kWindow));
+  if (win.partial.size() < window) win.partial.assign(window, 0.0f);
+  if (win.contrib.size() < size_t{window} * m) win.contrib.assign(size_t{window} * m, 0.0f);
+  if (win.present.size() < window / 64) win.present.assign(window / 64, 0);
   float* partial = win.partial.data();
   float* contrib = win.contrib.data();
   uint64_t* present = win.present.data();
@@ -272,7 +276,7 @@ std::vector<ScoredChunk> Bm25Index::search_pruned(
       if (cursors[i].pos != cursors[i].end) lo = std::min(lo, cursors[i].pos->slot);
     }
     if (lo == UINT32_MAX) break;
-    const uint64_t hi = uint64_t{lo} + kWindow;
+    const uint64_t hi = uint64_t{lo} + window;
     // The split stays fixed for the window: the essential lists are scored term at a time into
     // the window buffers (contrib keeps each term's share, for the exact query-order sum).
     const size_t essential = first_essential;
@@ -288,7 +292,7 @@ std::vector<ScoredChunk> Bm25Index::search_pruned(
     }
     // Candidates in slot order: add non-essential terms, largest bound first, while the chunk
     // can still reach the threshold.
-    for (uint32_t word = 0; word < kWindow / 64; ++word) {
+    for (uint32_t word = 0; word < window / 64; ++word) {
       for (uint64_t bits = present[word]; bits != 0; bits &= bits - 1) {
         const uint32_t at = word * 64 + static_cast<uint32_t>(__builtin_ctzll(bits));
         const uint32_t doc = lo + at;
