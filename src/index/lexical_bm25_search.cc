@@ -1,7 +1,7 @@
 // BM25 top-k search: query analysis, the exhaustive term-at-a-time reference, and exact dynamic
 // pruning that returns the same hits.
 //
-// The pruned path is MaxScore (Turtle & Flood 1995) run over windows of up to kWindow slots, as
+// The pruned path is MaxScore (Turtle & Flood 1995) run over windows of kWindow slots, as
 // Lucene's MaxScoreBulkScorer does. Each query term gets an upper bound of its contribution
 // (idf x saturation of the term's largest pseudo frequency, max_tfn_). Terms are sorted by bound;
 // once the k-th best score (theta) exceeds the sum of the smallest bounds, those terms are
@@ -41,15 +41,12 @@ struct Scratch {
   std::vector<uint32_t> touched;
 };
 
-/// Chunks per window of the pruned search (a multiple of 64). Long queries get shorter windows so
-/// the per-window buffers stay within kWindowCells contributions (~128 KB).
+/// Chunks per window of the pruned search (a multiple of 64).
 constexpr uint32_t kWindow = 2048;
-constexpr size_t kWindowCells = kWindow * 16;
 
 /// Per-thread buffers of the pruned search, indexed by slot - window start.
 struct WindowScratch {
   std::vector<float> partial;     ///< essential-term score so far
-  std::vector<float> contrib;     ///< one row per window slot, one contribution per query term
   std::vector<uint64_t> present;  ///< bit set: the chunk has an essential term
 };
 
@@ -123,6 +120,7 @@ struct Cursor {
   float idf;         ///< idf times the query weight
   float ub;          ///< upper bound of the term's contribution to any chunk
   uint32_t qindex;   ///< position in the query-term order (the summation order)
+  const Posting* window_pos = nullptr;  ///< essential lists: next posting of the current window
 };
 
 }  // namespace
@@ -256,14 +254,11 @@ std::vector<ScoredChunk> Bm25Index::search_pruned(
 
   // Window buffers, all zero between windows.
   thread_local WindowScratch win;
-  const uint32_t window =
-      static_cast<uint32_t>(std::clamp<size_t>(kWindowCells / m / 64 * 64, 64, kWindow));
-  if (win.partial.size() < window) win.partial.assign(window, 0.0f);
-  if (win.contrib.size() < size_t{window} * m) win.contrib.assign(size_t{window} * m, 0.0f);
-  if (win.present.size() < window / 64) win.present.assign(window / 64, 0);
+  if (win.partial.size() < kWindow) win.partial.assign(kWindow, 0.0f);
+  if (win.present.size() < kWindow / 64) win.present.assign(kWindow / 64, 0);
   float* partial = win.partial.data();
-  float* contrib = win.contrib.data();
   uint64_t* present = win.present.data();
+  std::vector<float> row(m, 0.0f);  // one candidate's contributions, by qindex; zero between uses
 
   TopK top(k, docs_);
   float theta = 0;  // k-th best score once the heap is full
@@ -276,29 +271,30 @@ std::vector<ScoredChunk> Bm25Index::search_pruned(
       if (cursors[i].pos != cursors[i].end) lo = std::min(lo, cursors[i].pos->slot);
     }
     if (lo == UINT32_MAX) break;
-    const uint64_t hi = uint64_t{lo} + window;
+    const uint64_t hi = uint64_t{lo} + kWindow;
     // The split stays fixed for the window: the essential lists are scored term at a time into
-    // the window buffers (contrib keeps each term's share, for the exact query-order sum).
+    // the window buffer. Only their sum is kept; the few chunks that survive pruning get their
+    // per-term shares again (window_pos) for the exact query-order sum.
     const size_t essential = first_essential;
     for (size_t i = essential; i < m; ++i) {
       Cursor& c = cursors[i];
+      c.window_pos = c.pos;
       for (; c.pos != c.end && c.pos->slot < hi; ++c.pos) {
         const uint32_t at = c.pos->slot - lo;
-        const float s = term_score(c.idf, saturated_input(norms, *c.pos), norms.k1);
-        partial[at] += s;
-        contrib[at * m + c.qindex] = s;
+        partial[at] += term_score(c.idf, saturated_input(norms, *c.pos), norms.k1);
         present[at / 64] |= uint64_t{1} << (at % 64);
       }
     }
     // Candidates in slot order: add non-essential terms, largest bound first, while the chunk
     // can still reach the threshold.
-    for (uint32_t word = 0; word < window / 64; ++word) {
+    for (uint32_t word = 0; word < kWindow / 64; ++word) {
       for (uint64_t bits = present[word]; bits != 0; bits &= bits - 1) {
         const uint32_t at = word * 64 + static_cast<uint32_t>(__builtin_ctzll(bits));
         const uint32_t doc = lo + at;
-        float* row = contrib + at * m;
         float p = partial[at];
+        partial[at] = 0;
         bool pruned = false;
+        bool touched_row = false;
         for (size_t i = essential; i-- > 0;) {
           if (top.full() && (p + prefix[i]) * kSlack < theta) {
             pruned = true;
@@ -309,10 +305,21 @@ std::vector<ScoredChunk> Bm25Index::search_pruned(
           if (c.pos != c.end && c.pos->slot == doc) {
             const float s = term_score(c.idf, saturated_input(norms, *c.pos), norms.k1);
             row[c.qindex] = s;
+            touched_row = true;
             p += s;
           }
         }
+        // p is now the whole score, summed in another order: within kSlack of the exact one.
+        if (!pruned && top.full() && p * kSlack < theta) pruned = true;
         if (!pruned) {
+          for (size_t i = essential; i < m; ++i) {
+            Cursor& c = cursors[i];
+            c.window_pos = seek(c.window_pos, c.pos, doc);
+            if (c.window_pos != c.pos && c.window_pos->slot == doc) {
+              row[c.qindex] = term_score(c.idf, saturated_input(norms, *c.window_pos), norms.k1);
+            }
+          }
+          touched_row = true;
           float score = 0;
           for (size_t q = 0; q < m; ++q) score += row[q];  // query order, as the exhaustive sum
           if (score > 0.0f && top.admits(score, doc) &&
@@ -321,8 +328,7 @@ std::vector<ScoredChunk> Bm25Index::search_pruned(
             if (top.full()) theta = top.threshold();
           }
         }
-        partial[at] = 0;
-        std::fill(row, row + m, 0.0f);
+        if (touched_row) std::fill(row.begin(), row.end(), 0.0f);
       }
       present[word] = 0;
     }
