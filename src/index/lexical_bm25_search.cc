@@ -16,7 +16,7 @@
 //  * Every term's contribution to a chunk is computed by the same inline functions with the same
 //    inputs, and a chunk's final score is summed in query-term order starting from 0, exactly as
 //    the term-at-a-time accumulator does (adding 0 for a term the chunk lacks changes nothing).
-//  * A chunk is skipped only when an upper bound of its score, inflated by kSlack, is strictly
+//  * A chunk is skipped only when an upper bound of its score, inflated by a slack, is strictly
 //    below the k-th best score so far. A chunk whose score ties the k-th may still win on the
 //    tie-break (lower chunk id), so ties are never pruned.
 //  * The bounds are upper bounds of saturated_input() at reference statistics, scaled by
@@ -33,8 +33,10 @@ namespace atiende::index::bm25_detail {
 namespace {
 
 /// Relative safety margin of every pruning comparison: covers float rounding of the bounds and of
-/// partial sums taken in another order than the final one (a few ulps, ~1e-6 relative).
+/// partial sums taken in another order than the final one. A float sum of m positive terms is
+/// within (m - 1) ulps-ish of any reordering, so the margin grows with the query's term count.
 constexpr float kSlack = 1.0001f;
+float pruning_slack(size_t terms) { return kSlack + 2.4e-7f * static_cast<float>(terms); }
 
 struct Scratch {
   std::vector<float> scores;
@@ -232,11 +234,12 @@ std::vector<ScoredChunk> Bm25Index::search_pruned(
   };
 
   const size_t m = qterms.size();
+  const float slack = pruning_slack(m);
   std::vector<Cursor> cursors;
   cursors.reserve(m);
   for (size_t i = 0; i < m; ++i) {
     const std::vector<Posting>& list = postings_[qterms[i].term];
-    const double ub = qterms[i].idf * saturation_bound(max_tfn_[qterms[i].term]) * kSlack;
+    const double ub = qterms[i].idf * saturation_bound(max_tfn_[qterms[i].term]) * slack;
     cursors.push_back(Cursor{list.data(), list.data(), list.data() + list.size(), qterms[i].idf,
                              static_cast<float>(ub), static_cast<uint32_t>(i)});
   }
@@ -296,7 +299,7 @@ std::vector<ScoredChunk> Bm25Index::search_pruned(
         bool pruned = false;
         bool touched_row = false;
         for (size_t i = essential; i-- > 0;) {
-          if (top.full() && (p + prefix[i]) * kSlack < theta) {
+          if (top.full() && (p + prefix[i]) * slack < theta) {
             pruned = true;
             break;
           }
@@ -309,8 +312,8 @@ std::vector<ScoredChunk> Bm25Index::search_pruned(
             p += s;
           }
         }
-        // p is now the whole score, summed in another order: within kSlack of the exact one.
-        if (!pruned && top.full() && p * kSlack < theta) pruned = true;
+        // p is now the whole score, summed in another order: within `slack` of the exact one.
+        if (!pruned && top.full() && p * slack < theta) pruned = true;
         if (!pruned) {
           for (size_t i = essential; i < m; ++i) {
             Cursor& c = cursors[i];
@@ -332,7 +335,7 @@ std::vector<ScoredChunk> Bm25Index::search_pruned(
       }
       present[word] = 0;
     }
-    while (first_essential < m && prefix[first_essential] * kSlack < theta) ++first_essential;
+    while (first_essential < m && prefix[first_essential] * slack < theta) ++first_essential;
   }
   return top.take();
 }
