@@ -34,6 +34,12 @@ std::filesystem::path graph_path(const std::filesystem::path& path) {
   return path.string() + ".graph";
 }
 
+size_t resolve_threads(size_t requested) {
+  if (requested != 0) return requested;
+  const size_t hw = std::max<unsigned>(1, std::thread::hardware_concurrency());
+  return std::min<size_t>(hw, 4);
+}
+
 }  // namespace
 
 struct HnswIndex::Impl {
@@ -81,9 +87,7 @@ struct HnswIndex::Impl {
         }
       }
     };
-    // hnswlib 0.6.2's concurrent addPoint races when a batch mixes updates of existing labels
-    // with new ones (ASan: heap overflow read in searchBaseLayer), so inserts run serially.
-    const size_t threads = 1 + 0 * (options.add_threads + kParallelAddMin);
+    const size_t threads = items.size() >= kParallelAddMin ? resolve_threads(options.add_threads) : 1;
     if (threads <= 1) {
       work();
     } else {
