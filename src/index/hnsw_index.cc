@@ -1,6 +1,10 @@
 // The only translation unit that includes hnswlib (it defines non-inline functions).
 #include "index/hnsw_index.h"
 
+// hnswlib 0.6.2's SSE path prefetches `*(datal + j + 1)`, reading one element past a full link
+// list (a heap over-read ASan reports in searchBaseLayer). Without manual vectorization those
+// prefetches are compiled out; distances use our own SIMD dot product through DotSpace below.
+#define NO_MANUAL_VECTORIZATION
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>
@@ -27,6 +31,22 @@ constexpr char kHnswMagic[8] = {'A', 'T', 'V', 'H', 'N', 'S', 'W', '1'};
 constexpr size_t kCompactMinDeleted = 1024;
 constexpr size_t kParallelAddMin = 2048;
 
+/// Inner-product distance (1 - a·b) over our vectorized dot product.
+class DotSpace final : public hnswlib::SpaceInterface<float> {
+ public:
+  explicit DotSpace(size_t dim) : dim_(dim) {}
+  size_t get_data_size() override { return dim_ * sizeof(float); }
+  hnswlib::DISTFUNC<float> get_dist_func() override { return &distance; }
+  void* get_dist_func_param() override { return &dim_; }
+
+ private:
+  static float distance(const void* a, const void* b, const void* dim) {
+    return 1.0f - dot_product(static_cast<const float*>(a), static_cast<const float*>(b),
+                              *static_cast<const size_t*>(dim));
+  }
+  size_t dim_;
+};
+
 labeltype to_label(int64_t id) { return static_cast<labeltype>(id); }
 int64_t to_id(labeltype label) { return static_cast<int64_t>(label); }
 
@@ -47,7 +67,7 @@ struct HnswIndex::Impl {
 
   size_t dimension;
   HnswOptions options;
-  hnswlib::InnerProductSpace space;
+  DotSpace space;
   std::unique_ptr<Graph> graph;
 
   std::unique_ptr<Graph> new_graph(size_t capacity) {
