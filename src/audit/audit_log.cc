@@ -239,20 +239,7 @@ Result<std::string> load_or_create_audit_key(
   if (env) {
     if (auto key = env("ATIENDE_AUDIT_HMAC_KEY"); key && !key->empty()) return *key;
   }
-  const std::filesystem::path dir = std::filesystem::path(data_dir) / "keys";
-  const std::filesystem::path file = dir / "audit.key";
-  std::error_code ec;
-  if (std::filesystem::exists(file, ec)) {
-    auto key = read_file(file);
-    if (!key.ok()) return key.status();
-    if (key->size() < 32) return Status::data_loss(file.string() + ": key is too short");
-    return *key;
-  }
-  ATIENDE_RETURN_IF_ERROR(ensure_directory(dir));
-  const std::string key = system_random().hex(32);
-  ATIENDE_RETURN_IF_ERROR(write_file_atomic(file, key));
-  ::chmod(file.c_str(), 0600);
-  return key;
+  return load_or_create_secret_file(std::filesystem::path(data_dir) / "keys" / "audit.key");
 }
 
 }  // namespace atiende::audit

@@ -1,10 +1,14 @@
 #include "common/files.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <system_error>
+
+#include "common/clock.h"
 
 namespace atiende {
 
@@ -45,6 +49,20 @@ Status ensure_directory(const std::filesystem::path& path) {
   std::filesystem::create_directories(path, ec);
   if (ec) return Status::unavailable(path.string() + ": cannot create directory: " + ec.message());
   return {};
+}
+
+Result<std::string> load_or_create_secret_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    ATIENDE_ASSIGN_OR_RETURN(std::string secret, read_file(path));
+    if (secret.size() < 32) return Status::data_loss(path.string() + ": secret is too short");
+    return secret;
+  }
+  if (path.has_parent_path()) ATIENDE_RETURN_IF_ERROR(ensure_directory(path.parent_path()));
+  const std::string secret = system_random().hex(32);
+  ATIENDE_RETURN_IF_ERROR(write_file_atomic(path, secret));
+  ::chmod(path.c_str(), 0600);
+  return secret;
 }
 
 }  // namespace atiende

@@ -1,0 +1,39 @@
+#include "app/admin_auth.h"
+
+#include "common/crypto.h"
+#include "common/files.h"
+#include "common/strings.h"
+
+namespace atiende::app {
+
+Result<std::string> load_admin_key(const Config& config, const std::filesystem::path& data_dir) {
+  ATIENDE_ASSIGN_OR_RETURN(std::string configured, config.get_string("admin.api_key", ""));
+  if (!configured.empty()) {
+    if (configured.size() < 16) {
+      return Status::invalid_argument("admin.api_key must be at least 16 characters");
+    }
+    return configured;
+  }
+  ATIENDE_ASSIGN_OR_RETURN(std::string stored,
+                           load_or_create_secret_file(data_dir / "keys" / "admin.key"));
+  return std::string(trim(stored));
+}
+
+Status check_admin(const http::Request& request, std::string_view key) {
+  std::string_view presented;
+  if (auto header = request.headers.get("X-Admin-Key")) {
+    presented = trim(*header);
+  } else if (auto auth = request.headers.get("Authorization")) {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (auth->size() > kBearer.size() && auth->substr(0, kBearer.size()) == kBearer) {
+      presented = trim(auth->substr(kBearer.size()));
+    }
+  }
+  if (presented.empty()) return Status::unauthenticated("admin API key required");
+  if (key.empty() || !constant_time_equals(presented, key)) {
+    return Status::unauthenticated("admin API key is wrong");
+  }
+  return {};
+}
+
+}  // namespace atiende::app

@@ -1,0 +1,26 @@
+#pragma once
+/// Protection of the admin surface (/admin pages' APIs under /v1/admin/...): one admin API key.
+///
+/// The key is config `admin.api_key` (env ATIENDE_ADMIN_API_KEY) when set, otherwise the contents
+/// of "<data_dir>/keys/admin.key", created on first use (64 hex characters, mode 0600). Requests
+/// present it as `Authorization: Bearer <key>` or `X-Admin-Key: <key>`. The admin web pages ask
+/// for it once and keep it in the browser's sessionStorage.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "common/config.h"
+#include "common/status.h"
+#include "http/types.h"
+
+namespace atiende::app {
+
+/// The admin API key (see the file comment). Errors name the config key or the key file.
+Result<std::string> load_admin_key(const Config& config, const std::filesystem::path& data_dir);
+
+/// OK when `request` carries `key` (constant-time comparison); otherwise unauthenticated
+/// ("admin API key required" / "admin API key is wrong"), which the router turns into a 401.
+Status check_admin(const http::Request& request, std::string_view key);
+
+}  // namespace atiende::app
