@@ -54,22 +54,6 @@ void ChunkCache::insert_locked(int64_t id, std::shared_ptr<const store::Chunk> c
   }
 }
 
-Result<std::string> ChunkCache::document_source(const std::string& doc_id) {
-  {
-    std::lock_guard lock(mutex_);
-    auto it = sources_.find(doc_id);
-    if (it != sources_.end()) return it->second;
-  }
-  ATIENDE_ASSIGN_OR_RETURN(auto document, store_.get_document(doc_id));
-  std::string source = document ? document->source : std::string();
-  std::lock_guard lock(mutex_);
-  if (capacity_ != 0) {
-    if (sources_.size() >= capacity_) sources_.clear();
-    sources_.emplace(doc_id, source);
-  }
-  return source;
-}
-
 void ChunkCache::invalidate(std::span<const int64_t> chunk_ids) {
   std::lock_guard lock(mutex_);
   for (int64_t id : chunk_ids) {
@@ -78,14 +62,12 @@ void ChunkCache::invalidate(std::span<const int64_t> chunk_ids) {
     lru_.erase(it->second);
     chunks_.erase(it);
   }
-  sources_.clear();
 }
 
 void ChunkCache::clear() {
   std::lock_guard lock(mutex_);
   lru_.clear();
   chunks_.clear();
-  sources_.clear();
 }
 
 size_t ChunkCache::size() const {

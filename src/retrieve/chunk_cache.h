@@ -1,5 +1,5 @@
 #pragma once
-/// ChunkCache: chunk rows and document sources read from the Store, kept in a bounded LRU so that
+/// ChunkCache: chunk rows (with their document's source) read from the Store, kept in a bounded LRU so that
 /// the search hot path (filtering vector candidates, building hits) rarely touches SQLite.
 
 #include <cstdint>
@@ -24,10 +24,7 @@ class ChunkCache {
 
   /// Rows for `ids`, in the order asked; ids the store does not have are null.
   Result<std::vector<std::shared_ptr<const store::Chunk>>> get(std::span<const int64_t> ids);
-  /// The source of a document ("" when the document is gone).
-  Result<std::string> document_source(const std::string& doc_id);
-
-  /// Drops cached chunks (call for removed ids) and every cached document source.
+  /// Drops cached chunks (call for removed ids).
   void invalidate(std::span<const int64_t> chunk_ids);
   /// Drops everything.
   void clear();
@@ -43,7 +40,6 @@ class ChunkCache {
   mutable std::mutex mutex_;
   std::list<Entry> lru_;  ///< front = most recently used
   std::unordered_map<int64_t, std::list<Entry>::iterator> chunks_;
-  std::unordered_map<std::string, std::string> sources_;
 };
 
 }  // namespace atiende::retrieve

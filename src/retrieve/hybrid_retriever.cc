@@ -160,7 +160,7 @@ Result<std::vector<Hit>> hydrate_hits(std::span<const index::ScoredChunk> ranked
     hit.page = c.page;
     hit.type = c.type;
     hit.language = c.language;
-    ATIENDE_ASSIGN_OR_RETURN(hit.source, chunks.document_source(c.doc_id));
+    hit.source = c.source;
     hits.push_back(std::move(hit));
   }
   return hits;

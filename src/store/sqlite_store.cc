@@ -38,7 +38,7 @@ constexpr Migration kKbMigrations[] = {
 
 constexpr std::string_view kChunkColumns =
     "c.id, c.doc_id, c.ordinal, c.title, c.text, c.start_cp, c.end_cp, c.page, d.type, "
-    "d.language, d.metadata";
+    "d.language, d.metadata, d.source";
 
 Chunk read_chunk(const Statement& s) {
   Chunk c;
@@ -53,6 +53,7 @@ Chunk read_chunk(const Statement& s) {
   c.type = s.column_text(8);
   c.language = s.column_text(9);
   c.metadata_json = s.column_text(10);
+  c.source = s.column_text(11);
   return c;
 }
 

@@ -36,6 +36,7 @@ struct Chunk {
   std::string type;
   std::string language;
   std::string metadata_json = "{}";
+  std::string source;      ///< the document's source (file path or URL); read-only, set by reads
 };
 
 }  // namespace atiende::store
