@@ -2,9 +2,10 @@
 
 #include "common/files.h"
 #include "embed/local_embedder.h"
+#include "embed/openai_embedder.h"
 #include "index/lexical_bm25.h"
 #include "retrieve/knowledge_base.h"
-#include "retrieve/net_json_poster.h"
+#include "net/json_poster.h"
 
 namespace atiende::retrieve {
 
@@ -28,11 +29,16 @@ Result<std::unique_ptr<KnowledgeBase>> open_knowledge_base(const Config& config,
   } else {
     ATIENDE_ASSIGN_OR_RETURN(const std::string provider,
                              config.get_string("embed.provider", "local"));
-    if (provider != "local") {
+    std::unique_ptr<embed::Embedder> embedder;
+    if (provider == "local") {
+      ATIENDE_ASSIGN_OR_RETURN(embedder, embed::make_local_embedder(config));
+    } else if (provider == "openai") {
+      ATIENDE_ASSIGN_OR_RETURN(auto remote, embed::openai_embedder_options_from_config(config));
+      ATIENDE_ASSIGN_OR_RETURN(embedder, embed::make_openai_embedder(std::move(remote), nullptr));
+    } else {
       return Status::invalid_argument("embed.provider: unknown embedder \"" + provider +
-                                      "\" (available: local)");
+                                      "\" (available: local, openai)");
     }
-    ATIENDE_ASSIGN_OR_RETURN(auto embedder, embed::make_local_embedder(config));
     parts.embedder = std::shared_ptr<const embed::Embedder>(std::move(embedder));
   }
   ATIENDE_ASSIGN_OR_RETURN(const index::Bm25Options bm25, index::bm25_options_from_config(config));
@@ -43,7 +49,7 @@ Result<std::unique_ptr<KnowledgeBase>> open_knowledge_base(const Config& config,
   };
   if (options.rerank.enabled) {
     if (!deps.rerank_poster) {
-      deps.rerank_poster = std::make_shared<NetJsonPoster>(
+      deps.rerank_poster = std::make_shared<net::NetJsonPoster>(
           std::make_shared<net::HttpClient>(),
           std::chrono::milliseconds(options.rerank.timeout_ms));
     }

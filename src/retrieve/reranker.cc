@@ -10,11 +10,9 @@
 namespace atiende::retrieve {
 
 HttpReranker::HttpReranker(HttpRerankerOptions options, std::shared_ptr<const JsonPoster> poster)
-    : options_(std::move(options)), poster_(std::move(poster)) {
-  std::string base = options_.base_url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  url_ = base.ends_with("/v1") ? base + "/rerank" : base + "/v1/rerank";
-}
+    : options_(std::move(options)),
+      poster_(std::move(poster)),
+      url_(net::openai_endpoint_url(options_.base_url, "rerank")) {}
 
 Result<std::vector<RerankScore>> parse_rerank_response(std::string_view body,
                                                        size_t document_count) {

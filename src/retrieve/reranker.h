@@ -11,6 +11,7 @@
 
 #include "common/config.h"
 #include "common/status.h"
+#include "net/json_poster.h"
 #include "retrieve/retriever.h"
 
 namespace atiende::retrieve {
@@ -31,15 +32,8 @@ class Reranker {
                                                   size_t top_n) const = 0;
 };
 
-/// The small slice of an HTTP client the reranker needs: POST a JSON body, get the body of a 2xx
-/// response (non-2xx and transport failures are errors). Thread-safe. The app adapts net/'s client.
-class JsonPoster {
- public:
-  virtual ~JsonPoster() = default;
-  using Headers = std::vector<std::pair<std::string, std::string>>;
-  virtual Result<std::string> post_json(const std::string& url, const std::string& body,
-                                        const Headers& headers) const = 0;
-};
+/// The reranker's transport (net/json_poster.h); tests fake it.
+using JsonPoster = net::JsonPoster;
 
 struct HttpRerankerOptions {
   std::string base_url;  ///< rerank.base_url, e.g. "http://127.0.0.1:8012" or ".../v1"

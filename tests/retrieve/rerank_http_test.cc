@@ -5,7 +5,7 @@
 
 #include "common/json.h"
 #include "retrieve/kb_test_util.h"
-#include "retrieve/net_json_poster.h"
+#include "net/json_poster.h"
 #include "support/scripted_server.h"
 
 namespace atiende::retrieve {
@@ -14,8 +14,8 @@ namespace {
 using atiende::testing::ScriptedHttpServer;
 using atiende::testing::ScriptedResponse;
 
-std::shared_ptr<NetJsonPoster> poster() {
-  return std::make_shared<NetJsonPoster>(std::make_shared<net::HttpClient>(),
+std::shared_ptr<net::NetJsonPoster> poster() {
+  return std::make_shared<net::NetJsonPoster>(std::make_shared<net::HttpClient>(),
                                          std::chrono::milliseconds(5000));
 }
 
