@@ -15,12 +15,21 @@ function(atiende_test)
   if(NOT T_LABELS)
     set(T_LABELS unit)
   endif()
-  add_executable(${T_NAME} ${T_SOURCES})
+  set(T_REGISTER ON)
+  if(ATIENDE_UNIT_TESTS_ONLY AND NOT "unit" IN_LIST T_LABELS)
+    # Kept as a target (so add_dependencies() on it still works) but neither built nor registered.
+    add_executable(${T_NAME} EXCLUDE_FROM_ALL ${T_SOURCES})
+    set(T_REGISTER OFF)
+  else()
+    add_executable(${T_NAME} ${T_SOURCES})
+  endif()
   target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} GTest::gmock GTest::gtest_main)
   target_compile_definitions(${T_NAME} PRIVATE
     ATIENDE_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     ATIENDE_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  gtest_discover_tests(${T_NAME} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
-                       PROPERTIES LABELS "${T_LABELS}")
+  if(T_REGISTER)
+    gtest_discover_tests(${T_NAME} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
+                         PROPERTIES LABELS "${T_LABELS}")
+  endif()
 endfunction()
