@@ -52,8 +52,13 @@ Result<RetrieverOptions> retriever_options_from_config(const Config& config) {
   ATIENDE_ASSIGN_OR_RETURN(o.rrf_k, non_negative(config, "retrieve.rrf_k", o.rrf_k));
   ATIENDE_ASSIGN_OR_RETURN(o.lexical_weight,
                            non_negative(config, "retrieve.lexical_weight", o.lexical_weight));
+  // The local hashed embedder is much weaker than BM25 (MLQA-es r@1 0.556 vs 0.728), so by
+  // default it only breaks near-ties and fills lists that BM25 leaves short; a real embedding
+  // model gets an equal say. docs/PERFORMANCE.md "Retrieval quality" has the sweep.
+  ATIENDE_ASSIGN_OR_RETURN(const std::string embedder, config.get_string("embed.provider", "local"));
+  const double default_vector_weight = embedder == "local" ? kLocalVectorWeight : 1.0;
   ATIENDE_ASSIGN_OR_RETURN(o.vector_weight,
-                           non_negative(config, "retrieve.vector_weight", o.vector_weight));
+                           non_negative(config, "retrieve.vector_weight", default_vector_weight));
   ATIENDE_ASSIGN_OR_RETURN(o.candidates, positive(config, "retrieve.candidates", 50, 10000));
   ATIENDE_ASSIGN_OR_RETURN(o.ef_search, positive(config, "index.hnsw_ef_search", 64, 10000));
   ATIENDE_ASSIGN_OR_RETURN(o.filter_overfetch,

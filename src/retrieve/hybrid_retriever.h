@@ -14,10 +14,15 @@
 
 namespace atiende::retrieve {
 
+/// Default fusion weight of the vector list when the embedder is the local hashed one.
+inline constexpr double kLocalVectorWeight = 0.03;
+
 struct RetrieverOptions {
   double rrf_k = 60;              ///< retrieve.rrf_k
   double lexical_weight = 1.0;    ///< retrieve.lexical_weight
-  double vector_weight = 0.1;     ///< retrieve.vector_weight (low: the local embedder is weak)
+  /// retrieve.vector_weight; from config the default is kLocalVectorWeight with the local
+  /// embedder (it is weak) and 1.0 with a remote one.
+  double vector_weight = kLocalVectorWeight;
   size_t candidates = 50;         ///< retrieve.candidates: depth of each list fused (>= k is used)
   size_t ef_search = 64;          ///< index.hnsw_ef_search (raised to the depth when larger)
   size_t filter_overfetch = 4;    ///< retrieve.filter_overfetch: vector over-fetch when filtering

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include "common/config.h"
 #include "retrieve/fusion.h"
+#include "retrieve/hybrid_retriever.h"
 
 namespace atiende::retrieve {
 namespace {
@@ -60,6 +62,37 @@ TEST(FusionTest, LimitZeroWeightAndDuplicates) {
   EXPECT_EQ(reciprocal_rank_fusion(both, 60, 1).size(), 1u);
   EXPECT_TRUE(reciprocal_rank_fusion(both, 60, 0).empty());
   EXPECT_TRUE(reciprocal_rank_fusion({}, 60, 5).empty());
+}
+
+}  // namespace
+}  // namespace atiende::retrieve
+
+namespace atiende::retrieve {
+namespace {
+
+TEST(RetrieverOptionsTest, VectorWeightDefaultFollowsTheEmbedder) {
+  auto local = Config::load_string("", map_env({}));
+  ASSERT_TRUE(local.ok());
+  auto options = retriever_options_from_config(*local);
+  ASSERT_TRUE(options.ok());
+  EXPECT_DOUBLE_EQ(options->vector_weight, kLocalVectorWeight);
+
+  auto remote = Config::load_string("[embed]\nprovider = \"openai\"\n", map_env({}));
+  ASSERT_TRUE(remote.ok());
+  options = retriever_options_from_config(*remote);
+  ASSERT_TRUE(options.ok());
+  EXPECT_DOUBLE_EQ(options->vector_weight, 1.0);
+
+  auto pinned = Config::load_string("[embed]\nprovider = \"openai\"\n",
+                                    map_env({{"ATIENDE_RETRIEVE_VECTOR_WEIGHT", "0.4"}}));
+  ASSERT_TRUE(pinned.ok());
+  options = retriever_options_from_config(*pinned);
+  ASSERT_TRUE(options.ok());
+  EXPECT_DOUBLE_EQ(options->vector_weight, 0.4);
+
+  auto negative = Config::load_string("[retrieve]\nvector_weight = -1\n", map_env({}));
+  ASSERT_TRUE(negative.ok());
+  EXPECT_FALSE(retriever_options_from_config(*negative).ok());
 }
 
 }  // namespace
