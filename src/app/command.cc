@@ -1,6 +1,7 @@
 #include "app/command.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "common/json.h"
@@ -15,6 +16,22 @@ std::vector<CommandRegistration>& command_registry() {
 CommandRegistrar::CommandRegistrar(std::string name, CommandSetup setup) {
   command_registry().push_back({std::move(name), std::move(setup)});
 }
+
+namespace {
+
+/// The demo data shipped with atiende: "data/demo" in the working directory when it is there,
+/// else beside the binary (<repo>/build/atiende -> <repo>/data/demo). Empty when neither exists.
+std::filesystem::path find_demo_dir() {
+  std::error_code ec;
+  if (std::filesystem::is_directory("data/demo", ec)) return "data/demo";
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return {};
+  const auto beside = exe.parent_path().parent_path() / "data" / "demo";
+  if (std::filesystem::is_directory(beside, ec)) return beside;
+  return {};
+}
+
+}  // namespace
 
 Result<Config> load_config(const GlobalOptions& globals) {
   EnvLookup env = process_env();
@@ -39,6 +56,11 @@ Result<Config> load_config(const GlobalOptions& globals) {
     data_dir = *from_file;
   }
   config.set("data.dir", data_dir);
+  // The agent's demo data (catalog, customers, intents) defaults to the repository's data/demo,
+  // found from any working directory.
+  if (!config.has("agent.demo_dir")) {
+    if (auto demo = find_demo_dir(); !demo.empty()) config.set("agent.demo_dir", demo.string());
+  }
   return config;
 }
 

@@ -26,7 +26,8 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
 /// Loads the config file named by the globals (if any) and applies --data.
-/// Errors name the file and key. The data dir ends up under config key "data.dir".
+/// Errors name the file and key. The data dir ends up under config key "data.dir"; when
+/// agent.demo_dir is unset it is set to the shipped data/demo (cwd first, else beside the binary).
 Result<Config> load_config(const GlobalOptions& globals);
 
 /// Adds a subcommand to `app`. The returned function runs it after parsing and gives the exit code.

@@ -1,0 +1,99 @@
+// `atiende chat` end to end: the real binary, a fresh data dir with two FAQs, messages piped on
+// stdin. Checks a streamed answer with its numbered source, the account-task path for a demo
+// customer (preview, "sí", done), and that a bad message is reported without ending the session.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace atiende {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CommandRun {
+  int exit_code = -1;
+  std::string out;
+};
+
+/// Runs `command` through the shell from /tmp (not the repo root: the binary must find its demo
+/// data by itself) and captures stdout.
+CommandRun run(const std::string& command) {
+  CommandRun result;
+  FILE* pipe = ::popen(("cd /tmp && " + command).c_str(), "r");
+  if (!pipe) return result;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+class ChatCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("atiende-chat-cli-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "faq.jsonl")
+        << R"({"id":"faq-esim","type":"faq","title":"¿Cómo activo la eSIM?","text":"Escanea el código QR desde Ajustes > Datos móviles > Añadir eSIM; queda activa en pocos minutos."})"
+        << "\n"
+        << R"({"id":"faq-roaming","type":"faq","title":"¿Cómo activo el roaming?","text":"Activa el roaming desde la app Mi UnaEmpresa antes de viajar; en Europa cuesta 9.900 COP al día."})"
+        << "\n";
+    binary_ = std::string(ATIENDE_BINARY_DIR) + "/atiende";
+    data_ = (dir_ / "data").string();
+    ASSERT_EQ(run(env_ + binary_ + " --data " + data_ + " ingest " + (dir_ / "faq.jsonl").string() +
+                  " > /dev/null 2>&1")
+                  .exit_code,
+              0);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path dir_;
+  std::string binary_;
+  std::string data_;
+  const std::string env_ = "env -u ATIENDE_CONFIG -u ATIENDE_DATA -u ATIENDE_LLM_PROVIDER ";
+};
+
+TEST_F(ChatCliTest, PipedQuestionStreamsAnAnswerWithItsSource) {
+  const CommandRun r = run("printf '¿Cómo activo el roaming para viajar?\\n/salir\\n' | " + env_ + binary_ +
+                    " --data " + data_ + " chat 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("asistente> "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Mi UnaEmpresa"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Fuentes:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(faq-roaming)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("(faq-esim)"), std::string::npos) << r.out;
+}
+
+TEST_F(ChatCliTest, DemoCustomerConfirmsAPlanChangeByText) {
+  const CommandRun r = run("printf 'quiero más datos 5G\\nsí, confírmalo\\n' | " + env_ + binary_ +
+                    " --data " + data_ + " chat --customer CUST-1001 --no-sources 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("[vista previa]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[hecho] cambiar_plan"), std::string::npos) << r.out;
+}
+
+TEST_F(ChatCliTest, BadMessageIsReportedAndTheSessionGoesOn) {
+  const std::string long_line(5000, 'a');
+  const CommandRun r = run("printf '" + long_line + "\\n¿Cómo activo la eSIM?\\n' | " + env_ + binary_ +
+                    " --data " + data_ + " chat 2>&1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;  // one message failed
+  EXPECT_NE(r.out.find("error:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(faq-esim)"), std::string::npos) << r.out;  // the next one was answered
+}
+
+TEST_F(ChatCliTest, BadLanguageIsAUsageError) {
+  EXPECT_EQ(run(env_ + binary_ + " --data " + data_ + " chat --lang fr < /dev/null 2>/dev/null")
+                .exit_code,
+            2);
+}
+
+}  // namespace
+}  // namespace atiende
