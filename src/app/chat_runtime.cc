@@ -2,6 +2,7 @@
 
 #include "agent/agent.h"
 #include "agent/factory.h"
+#include "app/serve.h"
 #include "audit/audit_log.h"
 #include "common/log.h"
 #include "llm/factory.h"
@@ -68,6 +69,16 @@ Result<ChatRuntime> open_chat_runtime(const Config& config, const std::filesyste
   ATIENDE_ASSIGN_OR_RETURN(auto engine, chat::ChatEngine::create(std::move(deps), std::move(options)));
   rt.engine = std::move(engine);
   return rt;
+}
+
+Result<std::shared_ptr<ChatRuntime>> shared_chat_runtime(ServeContext& context) {
+  if (context.chat_runtime) return context.chat_runtime;
+  // The knowledge base outlives the server (ServeContext), so it is borrowed, not owned.
+  std::shared_ptr<retrieve::KnowledgeBase> kb(&context.kb, [](retrieve::KnowledgeBase*) {});
+  ATIENDE_ASSIGN_OR_RETURN(ChatRuntime runtime,
+                           open_chat_runtime(context.config, context.data_dir, std::move(kb)));
+  context.chat_runtime = std::make_shared<ChatRuntime>(std::move(runtime));
+  return context.chat_runtime;
 }
 
 }  // namespace atiende::app

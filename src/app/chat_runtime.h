@@ -31,4 +31,9 @@ struct ChatRuntime {
 Result<ChatRuntime> open_chat_runtime(const Config& config, const std::filesystem::path& data_dir,
                                       std::shared_ptr<retrieve::KnowledgeBase> knowledge_base);
 
+struct ServeContext;
+/// The server's one ChatRuntime, opened on first use over the server's knowledge base and kept
+/// in `context` (route installers run on one thread, so no locking is needed).
+Result<std::shared_ptr<ChatRuntime>> shared_chat_runtime(ServeContext& context);
+
 }  // namespace atiende::app

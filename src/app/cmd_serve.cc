@@ -68,7 +68,7 @@ int run_serve(const ServeArgs& args, const GlobalOptions& globals) {
     server.router().add_static(asset.path, asset.content_type,
                                std::string(reinterpret_cast<const char*>(asset.data), asset.size));
   }
-  ServeContext context{*config, data_dir, **kb, pipeline, {}};
+  ServeContext context{*config, data_dir, **kb, pipeline, {}, nullptr};
   for (const auto& registration : route_registry()) {
     Status installed = registration.install(server.router(), context);
     if (!installed.ok()) {

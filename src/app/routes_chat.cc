@@ -91,10 +91,7 @@ Status install_chat_routes(http::Router& router, ServeContext& context) {
     router.add_static(asset.path, asset.content_type,
                       std::string(reinterpret_cast<const char*>(asset.data), asset.size));
   }
-  std::shared_ptr<retrieve::KnowledgeBase> kb(&context.kb, [](retrieve::KnowledgeBase*) {});
-  ATIENDE_ASSIGN_OR_RETURN(ChatRuntime runtime, open_chat_runtime(context.config, context.data_dir, kb));
-  auto rt = std::make_shared<ChatRuntime>(std::move(runtime));
-  context.keep_alive.push_back(rt);
+  ATIENDE_ASSIGN_OR_RETURN(std::shared_ptr<ChatRuntime> rt, shared_chat_runtime(context));
   Status status;
   auto add = [&](std::string_view method, std::string_view pattern, http::Handler handler) {
     if (status.ok()) status = router.add(method, pattern, std::move(handler));

@@ -28,6 +28,8 @@ class IngestPipeline;
 
 namespace atiende::app {
 
+struct ChatRuntime;
+
 /// Shared objects of a running server. All references outlive the server.
 struct ServeContext {
   const Config& config;
@@ -38,6 +40,9 @@ struct ServeContext {
   ingest::IngestPipeline& pipeline;
   /// Anything a route module needs kept alive until the server stops.
   std::vector<std::shared_ptr<void>> keep_alive;
+  /// The conversation side (engine, agent, stores), opened once by the first route module that
+  /// needs it: use shared_chat_runtime() (app/chat_runtime.h), never this field directly.
+  std::shared_ptr<ChatRuntime> chat_runtime;
 };
 
 /// Adds a module's routes (and static assets) to `router`.
