@@ -67,6 +67,25 @@
     return state.session;
   }
 
+  // After a handoff, the human agent's replies (role "agent" in the transcript) are shown as they
+  // arrive: the transcript is polled every few seconds while the page is open.
+  let agentSeen = 0;
+  let agentTimer = null;
+  function watchAgentReplies() {
+    if (agentTimer) return;
+    const poll = async () => {
+      try {
+        const response = await fetch('/v1/chat/sessions/' + state.session);
+        if (!response.ok) return;
+        const data = await response.json();
+        const replies = (data.messages || []).filter((m) => m.role === 'agent');
+        for (const m of replies.slice(agentSeen)) addMessage('agent', m.text);
+        agentSeen = replies.length;
+      } catch (e) { /* offline for a moment: try again on the next tick */ }
+    };
+    agentTimer = setInterval(poll, 3000);
+  }
+
   function addMessage(role, text) {
     const el = document.createElement('div');
     el.className = 'msg ' + role;
@@ -238,6 +257,7 @@
         } else if (name === 'handoff') {
           const p = document.createElement('p'); p.className = 'action';
           p.textContent = t('handoff') + ' ' + (data.ticket_id || ''); bot.appendChild(p);
+          watchAgentReplies();
         } else if (name === 'error') { bot.classList.add('error'); body.textContent = data.message || t('error'); }
         else if (name === 'done') {
           renderCitations(bot, citations);

@@ -6,6 +6,7 @@
 
 #include "agent/agent_internal.h"
 #include "agent/confirm_text.h"
+#include "common/crypto.h"
 #include "text/analyzer.h"
 
 namespace atiende::agent {
@@ -68,10 +69,13 @@ std::optional<Outcome> Agent::handle_builtin_turn(const SessionContext& ctx, std
   const std::string folded = text::fold(text);
   const ConfirmDecision yes_no = parse_confirmation(text);
 
-  // 1. A reply to a pending preview.
+  // 1. A reply to a pending preview. A preview already decided another way (the UI's buttons call
+  // confirm() directly) or expired is no longer waiting for a yes/no.
   if (state.contains("pending") && state["pending"].is_object()) {
     const Json pending = state["pending"];
-    if (now > pending.value("expires_ms", int64_t{0})) {
+    auto record = store_->find_confirmation(sha256_hex(pending.value("token", "")));
+    const bool still_pending = record.ok() && *record && (*record)->state == "pending";
+    if (!still_pending || now > pending.value("expires_ms", int64_t{0})) {
       state.erase("pending");
       save();
     } else if (yes_no != ConfirmDecision::kUnclear) {

@@ -30,6 +30,21 @@ TEST_F(AgentTest, MoreDataProposesNextPlanAndConfirmChangesIt) {
   EXPECT_TRUE(verify->ok);
 }
 
+TEST_F(AgentTest, PreviewDecidedByButtonNoLongerWaitsForAYesOrNo) {
+  auto ctx = session("ses_btn", "CUST-1001");
+  auto out = agent_->handle_builtin_turn(ctx, "quiero más datos 5G");
+  ASSERT_TRUE(out.has_value());
+  ASSERT_EQ(out->kind, OutcomeKind::kPreview) << out->reason_code;
+  auto done = agent_->confirm(ctx, out->preview->token, "confirm");  // the UI's button
+  ASSERT_EQ(done.kind, OutcomeKind::kResult) << done.reason_code;
+  // The next short message is a new request, not a reply to the decided preview.
+  auto next = agent_->handle_builtin_turn(ctx, "¿qué plan tengo?");
+  ASSERT_TRUE(next.has_value());
+  EXPECT_NE(next->reason_code, "confirmation_unclear");
+  EXPECT_EQ(next->tool, "consultar_cuenta") << next->reason_code;
+  EXPECT_EQ(count_audit("executed"), 2);  // the plan change and the account read
+}
+
 TEST_F(AgentTest, DowngradeIsEffectiveNextCycle) {
   auto ctx = session("ses_b", "CUST-1004");  // plan-5g-40, cycle day 20
   auto out = agent_->propose(ctx, "cambiar_plan", R"({"plan_id":"plan-5g-20"})");
