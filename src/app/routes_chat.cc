@@ -53,6 +53,7 @@ class SseTurnSink final : public chat::TurnSink {
   }
   void on_action(std::string_view event, const std::string& json) override { sse_.send(event, json); }
   bool cancelled() const override { return sink_->cancelled(); }
+  void on_cancel(std::function<void()> callback) override { sink_->on_cancel(std::move(callback)); }
   http::SseWriter& writer() { return sse_; }
 
  private:

@@ -338,6 +338,9 @@ Result<TurnResult> ChatEngine::generate_with_provider(const store::Session& sess
   request.max_tokens = options_.max_tokens;
 
   CollectingSink collected(sink);
+  // A customer who leaves closes the upstream call at once (copies of the token share its state,
+  // so a late callback after this turn is harmless).
+  sink.on_cancel([token = collected.cancellation()] { token.cancel(); });
   ATIENDE_RETURN_IF_ERROR(deps_.provider->stream(request, collected));
   TurnResult result;
   result.provider = std::string(deps_.provider->name());

@@ -53,6 +53,10 @@ class TurnSink {
   virtual void on_action(std::string_view event, const std::string& json) = 0;
   /// True when the customer went away: stop working.
   virtual bool cancelled() const { return false; }
+  /// Registers `callback` to run once when the customer goes away (at once if already gone), on
+  /// any thread; it must be quick. The engine uses it to close the upstream LLM connection
+  /// immediately instead of noticing at the next upstream event. Default: never called.
+  virtual void on_cancel(std::function<void()> callback) { (void)callback; }
 };
 
 /// The summary of a finished turn (the SSE `done` event).
