@@ -1,0 +1,86 @@
+// The admin surface over HTTP on the real binary: the admin key guard, the agent inbox (a handoff
+// becomes a ticket, a reply reaches the customer's transcript, close) and GET /v1/admin/kpis.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "common/json.h"
+#include "e2e/served_binary.h"
+#include "http/test_client.h"
+
+namespace atiende {
+namespace {
+
+using atiende::testing::ServedBinary;
+using atiende::testing::TestClient;
+
+constexpr const char* kKey = "e2e-admin-key-0123456789";
+
+Json body_of(const atiende::testing::ClientResponse& r) {
+  auto parsed = parse_json(r.body);
+  EXPECT_TRUE(parsed.ok()) << r.body;
+  return parsed.ok() ? *parsed : Json();
+}
+
+TEST(AdminE2E, InboxAndKpisBehindTheAdminKey) {
+  ::setenv("ATIENDE_ADMIN_API_KEY", kKey, 1);
+  ServedBinary served;
+  ::unsetenv("ATIENDE_ADMIN_API_KEY");
+  TestClient client(served.port());
+  const std::vector<std::pair<std::string, std::string>> admin = {
+      {"Authorization", std::string("Bearer ") + kKey}};
+
+  EXPECT_EQ(client.request("GET", "/v1/admin/tickets").status, 401);
+  EXPECT_EQ(client.request("GET", "/v1/admin/kpis", "", {{"Authorization", "Bearer wrong"}}).status, 401);
+  EXPECT_EQ(client.request("GET", "/v1/admin/kpis", "", {{"X-Admin-Key", kKey}}).status, 200);
+
+  // Two conversations: one handed off to a human, one answered and rated.
+  const std::string handed = body_of(client.request("POST", "/v1/chat/sessions", "{}"))["session_id"];
+  auto handoff = client.request("POST", "/v1/chat/sessions/" + handed + "/messages",
+                                R"({"text":"quiero hablar con un agente humano"})");
+  ASSERT_EQ(handoff.status, 200) << handoff.body;
+  const std::string other = body_of(client.request("POST", "/v1/chat/sessions", "{}"))["session_id"];
+  ASSERT_EQ(client.request("POST", "/v1/chat/sessions/" + other + "/messages",
+                           R"({"text":"¿Cómo activo la eSIM?"})").status, 200);
+  ASSERT_EQ(client.request("POST", "/v1/chat/sessions/" + other + "/survey",
+                           R"({"csat":5,"resolved":true})").status, 200);
+
+  auto list = client.request("GET", "/v1/admin/tickets?status=open", "", admin);
+  ASSERT_EQ(list.status, 200) << list.body;
+  Json tickets = body_of(list)["tickets"];
+  ASSERT_EQ(tickets.size(), 1u);
+  EXPECT_EQ(tickets[0]["session_id"], handed);
+  EXPECT_EQ(tickets[0]["reason_code"], "customer_request");
+  const std::string id = tickets[0]["id"];
+
+  auto reply = client.request("POST", "/v1/admin/tickets/" + id + "/reply",
+                              R"({"text":"Hola, ya reviso tu caso."})", admin);
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(client.request("POST", "/v1/admin/tickets/" + id + "/reply", R"({"text":"  "})", admin)
+                .status,
+            400);
+  Json transcript = body_of(client.request("GET", "/v1/chat/sessions/" + handed));
+  EXPECT_EQ(transcript["session"]["status"], "escalated");
+  EXPECT_EQ(transcript["messages"].back()["role"], "agent");
+  EXPECT_EQ(transcript["messages"].back()["text"], "Hola, ya reviso tu caso.");
+  Json opened = body_of(client.request("GET", "/v1/admin/tickets/" + id, "", admin));
+  EXPECT_EQ(opened["messages"].size(), 3u);
+  EXPECT_EQ(client.request("POST", "/v1/admin/tickets/" + id + "/close", "", admin).status, 200);
+  EXPECT_EQ(body_of(client.request("GET", "/v1/admin/tickets?status=open", "", admin))["tickets"].size(),
+            0u);
+  EXPECT_EQ(client.request("GET", "/v1/admin/tickets/tkt_nope", "", admin).status, 404);
+
+  auto kpis = client.request("GET", "/v1/admin/kpis", "", admin);
+  ASSERT_EQ(kpis.status, 200) << kpis.body;
+  Json k = body_of(kpis);
+  EXPECT_EQ(k["conversations"], 2);
+  EXPECT_EQ(k["deflection"]["escalated"], 1);
+  EXPECT_DOUBLE_EQ(k["deflection"]["rate"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(k["csat"]["average"].get<double>(), 5.0);
+  EXPECT_EQ(k["csat"]["distribution"], Json::array({0, 0, 0, 0, 1}));
+  EXPECT_EQ(client.request("GET", "/v1/admin/kpis?from=ayer", "", admin).status, 400);
+}
+
+}  // namespace
+}  // namespace atiende
