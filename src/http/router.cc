@@ -198,7 +198,13 @@ Router::Match Router::match(std::string_view method, std::string_view raw_path) 
   if (effective_method == "GET") {
     const std::string path = percent_decode(raw_path);
     auto it = assets_.find(path);
-    if (it == assets_.end() && (path == "/" || path.empty())) it = assets_.find("/index.html");
+    // A directory serves its index.html: "/" and "" -> "/index.html", "/admin/" and "/admin" ->
+    // "/admin/index.html".
+    if (it == assets_.end()) {
+      std::string directory = path.empty() ? "/" : path;
+      if (directory.back() != '/') directory += '/';
+      it = assets_.find(directory + "index.html");
+    }
     if (it != assets_.end()) {
       result.kind = Match::Kind::kStatic;
       result.allowed.clear();

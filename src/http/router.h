@@ -31,7 +31,8 @@ class Router {
   /// (patterns equal up to parameter names count as the same).
   Status add(std::string_view method, std::string_view pattern, Handler handler);
 
-  /// Serves `bytes` for GET/HEAD `path` when no route matches. "/" also serves "/index.html".
+  /// Serves `bytes` for GET/HEAD `path` when no route matches. A directory path serves its
+  /// index: "/" serves "/index.html", "/admin" and "/admin/" serve "/admin/index.html".
   /// Replaces an asset with the same path.
   void add_static(std::string path, std::string content_type, std::string bytes);
 

@@ -124,6 +124,19 @@ TEST(RouterTest, StaticAssetsServeGetAndHeadAndIndex) {
   EXPECT_EQ(router.match("POST", "/widget.js").kind, Router::Match::Kind::kNotFound);
 }
 
+TEST(RouterTest, DirectoriesServeTheirIndex) {
+  Router router;
+  router.add_static("/admin/index.html", "text/html; charset=utf-8", "<h1>panel</h1>");
+  for (const char* path : {"/admin", "/admin/", "/admin/index.html"}) {
+    auto m = router.match("GET", path);
+    ASSERT_EQ(m.kind, Router::Match::Kind::kStatic) << path;
+    EXPECT_EQ(*m.static_body, "<h1>panel</h1>") << path;
+  }
+  EXPECT_EQ(router.match("GET", "/").kind, Router::Match::Kind::kNotFound);  // no /index.html
+  EXPECT_EQ(router.match("GET", "/admin/otra").kind, Router::Match::Kind::kNotFound);
+  EXPECT_EQ(router.match("GET", "/adm").kind, Router::Match::Kind::kNotFound);
+}
+
 TEST(ErrorsTest, OneTableForEveryCode) {
   EXPECT_EQ(http_status_for(StatusCode::kInvalidArgument), 400);
   EXPECT_EQ(http_status_for(StatusCode::kUnauthenticated), 401);
