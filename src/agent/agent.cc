@@ -471,4 +471,9 @@ Outcome Agent::escalate(const SessionContext& ctx, std::string_view reason_code,
   return o;
 }
 
+Result<int64_t> Agent::erase_sessions(const std::vector<std::string>& session_ids) {
+  ATIENDE_RETURN_IF_ERROR(store_->erase_sessions(session_ids));
+  return deps_.tickets->erase_sessions(session_ids);
+}
+
 }  // namespace atiende::agent

@@ -157,6 +157,9 @@ class Agent {
   const ToolRegistry& registry() const { return registry_; }
   const Catalog& catalog() const { return *deps_.catalog; }
   TicketStore& tickets() { return *deps_.tickets; }
+  /// Forgets these sessions: their tickets, confirmations, counters and form state (customer
+  /// erasure and retention; the audit log keeps its hashed references). Returns tickets removed.
+  Result<int64_t> erase_sessions(const std::vector<std::string>& session_ids);
 
   struct Impl;
 

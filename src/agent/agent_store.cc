@@ -171,4 +171,19 @@ Status AgentStore::put_session_state(const std::string& session_id, const std::s
   });
 }
 
+Status AgentStore::erase_sessions(const std::vector<std::string>& session_ids) {
+  return db_->with_transaction([&](store::SqliteDatabase& db) -> Status {
+    for (const char* table : {"agent_confirmations", "agent_session_counters", "agent_session_state"}) {
+      ATIENDE_ASSIGN_OR_RETURN(auto remove,
+                               db.prepare(std::string("DELETE FROM ") + table + " WHERE session_id = ?"));
+      for (const auto& id : session_ids) {
+        remove.reset();
+        remove.bind(1, id);
+        ATIENDE_RETURN_IF_ERROR(remove.run());
+      }
+    }
+    return Status::ok_status();
+  });
+}
+
 }  // namespace atiende::agent

@@ -57,6 +57,9 @@ class AgentStore {
   Result<std::string> session_state(const std::string& session_id);
   Status put_session_state(const std::string& session_id, const std::string& state_json,
                            int64_t now_ms);
+  /// Deletes the confirmations, counters and form state of these sessions (customer erasure and
+  /// retention).
+  Status erase_sessions(const std::vector<std::string>& session_ids);
 
  private:
   explicit AgentStore(std::shared_ptr<store::SqliteDatabase> db) : db_(std::move(db)) {}

@@ -229,4 +229,25 @@ Status TicketStore::close(const std::string& ticket_id) {
   });
 }
 
+Result<int64_t> TicketStore::erase_sessions(const std::vector<std::string>& session_ids) {
+  int64_t removed = 0;
+  Status status = db_->with_transaction([&](store::SqliteDatabase& db) -> Status {
+    ATIENDE_ASSIGN_OR_RETURN(auto replies, db.prepare(
+        "DELETE FROM ticket_replies WHERE ticket_id IN (SELECT id FROM tickets WHERE session_id = ?)"));
+    ATIENDE_ASSIGN_OR_RETURN(auto tickets, db.prepare("DELETE FROM tickets WHERE session_id = ?"));
+    for (const auto& id : session_ids) {
+      replies.reset();
+      replies.bind(1, id);
+      ATIENDE_RETURN_IF_ERROR(replies.run());
+      tickets.reset();
+      tickets.bind(1, id);
+      ATIENDE_RETURN_IF_ERROR(tickets.run());
+      removed += db.changes();
+    }
+    return Status::ok_status();
+  });
+  if (!status.ok()) return status;
+  return removed;
+}
+
 }  // namespace atiende::agent

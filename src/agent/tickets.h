@@ -95,6 +95,9 @@ class TicketStore {
                             const std::string& text);
   /// Closes; closing a closed ticket is ok (idempotent).
   Status close(const std::string& ticket_id);
+  /// Deletes every ticket (and its replies) of these sessions: customer erasure and retention.
+  /// Returns how many tickets were removed.
+  Result<int64_t> erase_sessions(const std::vector<std::string>& session_ids);
 
  private:
   TicketStore(std::shared_ptr<store::SqliteDatabase> db, Anonymizer anonymizer, const Clock& clock,

@@ -103,6 +103,9 @@ class ConversationStore {
 
   /// Deletes sessions (with messages, feedback, survey). Returns how many sessions were removed.
   virtual Result<int64_t> delete_sessions(const std::vector<std::string>& session_ids) = 0;
+  /// Cuts sessions loose from their customer for retention: customer_ref emptied and feedback and
+  /// survey comments cleared (message texts are anonymized when stored). Returns sessions changed.
+  virtual Result<int64_t> detach_sessions(const std::vector<std::string>& session_ids) = 0;
 };
 
 /// The SQLite implementation; applies the "conversations" migrations.

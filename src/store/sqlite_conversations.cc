@@ -267,6 +267,32 @@ class SqliteConversationStore final : public ConversationStore {
     return removed;
   }
 
+  Result<int64_t> detach_sessions(const std::vector<std::string>& session_ids) override {
+    int64_t changed = 0;
+    Status status = db_->with_transaction([&](SqliteDatabase& db) -> Status {
+      ATIENDE_ASSIGN_OR_RETURN(auto session, db.prepare(
+          "UPDATE sessions SET customer_ref = '' WHERE id = ? AND customer_ref <> ''"));
+      ATIENDE_ASSIGN_OR_RETURN(auto feedback, db.prepare(
+          "UPDATE feedback SET comment = '' WHERE session_id = ?"));
+      ATIENDE_ASSIGN_OR_RETURN(auto survey, db.prepare(
+          "UPDATE surveys SET comment = '' WHERE session_id = ?"));
+      for (const auto& id : session_ids) {
+        session.reset();
+        session.bind(1, id);
+        ATIENDE_RETURN_IF_ERROR(session.run());
+        changed += db.changes();
+        for (Statement* s : {&feedback, &survey}) {
+          s->reset();
+          s->bind(1, id);
+          ATIENDE_RETURN_IF_ERROR(s->run());
+        }
+      }
+      return {};
+    });
+    if (!status.ok()) return status;
+    return changed;
+  }
+
  private:
   std::shared_ptr<SqliteDatabase> db_;
 };

@@ -129,5 +129,32 @@ TEST_F(TicketStoreTest, InboxListOpenReplyClose) {
   EXPECT_EQ(closed->size(), 1u);
 }
 
+TEST_F(TicketStoreTest, EraseSessionsRemovesTicketsAndReplies) {
+  for (const char* id : {"ses_erase", "ses_keep"}) {
+    store::Session s;
+    s.id = id;
+    s.created_ms = s.updated_ms = 1;
+    ASSERT_TRUE(conversations_->create_session(s).ok());
+  }
+  NewTicket n;
+  n.session_id = "ses_erase";
+  n.summary = "ayuda";
+  n.reason_code = "customer_request";
+  auto created = tickets_->create(n);
+  ASSERT_TRUE(created.ok());
+  ASSERT_TRUE(tickets_->reply(created->id, "ana", "hola").ok());
+  NewTicket other = n;
+  other.session_id = "ses_keep";
+  ASSERT_TRUE(tickets_->create(other).ok());
+  auto removed = tickets_->erase_sessions({"ses_erase", "ses_unknown"});
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 1);
+  EXPECT_EQ(tickets_->get(created->id).status().code(), StatusCode::kNotFound);
+  auto left = tickets_->list({"", 10, 0});
+  ASSERT_TRUE(left.ok());
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].session_id, "ses_keep");
+}
+
 }  // namespace
 }  // namespace atiende::agent

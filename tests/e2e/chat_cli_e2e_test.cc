@@ -89,6 +89,30 @@ TEST_F(ChatCliTest, BadMessageIsReportedAndTheSessionGoesOn) {
   EXPECT_NE(r.out.find("(faq-esim)"), std::string::npos) << r.out;  // the next one was answered
 }
 
+TEST_F(ChatCliTest, KpisCountConversationsAndEraseRemovesACustomers) {
+  ASSERT_EQ(run("printf '¿Cómo activo la eSIM?\\n' | " + env_ + binary_ + " --data " + data_ +
+                " chat --customer CUST-1001 > /dev/null 2>&1").exit_code, 0);
+  ASSERT_EQ(run("printf '¿Cómo activo el roaming?\\n' | " + env_ + binary_ + " --data " + data_ +
+                " chat > /dev/null 2>&1").exit_code, 0);
+  CommandRun kpis = run(env_ + binary_ + " --data " + data_ + " --json kpis");
+  ASSERT_EQ(kpis.exit_code, 0) << kpis.out;
+  EXPECT_NE(kpis.out.find("\"conversations\":2"), std::string::npos) << kpis.out;
+
+  CommandRun erased = run(env_ + binary_ + " --data " + data_ + " --json erase --customer CUST-1001");
+  ASSERT_EQ(erased.exit_code, 0) << erased.out;
+  EXPECT_NE(erased.out.find("\"sessions\":1"), std::string::npos) << erased.out;
+  EXPECT_EQ(erased.out.find("CUST-1001"), std::string::npos) << erased.out;
+  kpis = run(env_ + binary_ + " --data " + data_ + " --json kpis");
+  EXPECT_NE(kpis.out.find("\"conversations\":1"), std::string::npos) << kpis.out;
+  CommandRun verify = run(env_ + binary_ + " --data " + data_ + " audit verify");
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+
+  CommandRun retention = run(env_ + binary_ + " --data " + data_ + " --json retention apply --days 1");
+  ASSERT_EQ(retention.exit_code, 0) << retention.out;
+  EXPECT_NE(retention.out.find("\"sessions\":0"), std::string::npos) << retention.out;  // all new
+  EXPECT_EQ(run(env_ + binary_ + " --data " + data_ + " retention apply --days 0 2>/dev/null").exit_code, 2);
+}
+
 TEST_F(ChatCliTest, BadLanguageIsAUsageError) {
   EXPECT_EQ(run(env_ + binary_ + " --data " + data_ + " chat --lang fr < /dev/null 2>/dev/null")
                 .exit_code,
