@@ -15,9 +15,15 @@
 ///   auth.jwt_secret / auth.jwt_public_key / auth.audience / auth.issuer   see identity.h; with
 ///   no key configured the HS256 secret is created once in <data>/keys/jwt.secret, the same file
 ///   `atiende token` uses.
+///
+/// Relative paths in these keys (demo_dir, catalog_dir, backend_config, intent_model,
+/// intent_examples) are looked up by resolve_agent_path(), so `atiende serve` works from any
+/// working directory.
 
 #include <filesystem>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "agent/agent.h"
 #include "common/config.h"
@@ -34,7 +40,20 @@ struct AgentEnvironment {
   store::ConversationStore* conversations = nullptr;  ///< escalation mark + reply delivery
   const Clock* clock = nullptr;
   Random* random = nullptr;
+  /// Where relative config paths are looked for, in order; empty = default_agent_path_bases().
+  std::vector<std::filesystem::path> path_bases;
 };
+
+/// The default bases for relative agent paths, in order: the working directory, `data_dir`, and
+/// the install root (the directory above the running binary's, e.g. the repository root for
+/// `<repo>/build/atiende`, where the shipped data/demo lives).
+std::vector<std::filesystem::path> default_agent_path_bases(const std::filesystem::path& data_dir);
+
+/// Resolves a configured path: absolute (or empty) paths are returned unchanged; a relative one
+/// is joined to each base in turn and the first that exists wins. When none exists, the path
+/// under the first base is returned, so the caller's "cannot read" error names it.
+std::filesystem::path resolve_agent_path(std::string_view configured,
+                                         const std::vector<std::filesystem::path>& bases);
 
 /// Errors name the config key or file that is wrong.
 Result<std::unique_ptr<Agent>> open_agent_from_config(const AgentEnvironment& env);
