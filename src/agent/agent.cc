@@ -367,7 +367,9 @@ Outcome Agent::confirm(const SessionContext& ctx, std::string_view token, std::s
     auto cancelled = store_->cancel(rec.token_hash, now);
     if (!cancelled.ok()) return impl_->backend_failure(ctx, id, rec.tool, cancelled.status());
     impl_->audit(ctx, id, "confirmation", rec.tool, "cancel", "cancelled", ref);
-    Outcome o = make(OutcomeKind::kResult, rec.tool, "cancelled",
+    // Not done, by the customer's choice: a refusal with reason "cancelled" (so the UI and the
+    // confirm endpoint never report a cancellation as executed).
+    Outcome o = make(OutcomeKind::kRefused, rec.tool, "cancelled",
                      "Listo, cancelé la solicitud. No se hizo ningún cambio.",
                      "Done, I cancelled the request. Nothing was changed.");
     o.result_json = dump_json(Json{{"status", "cancelled"}});
@@ -451,6 +453,11 @@ Outcome Agent::escalate(const SessionContext& ctx, std::string_view reason_code,
   t.slots_json = std::string(slots_json.empty() ? "{}" : slots_json);
   t.summary = std::string(summary.substr(0, 500));
   t.transcript = ctx.transcript;
+  if (t.transcript.empty()) {
+    // The caller gave no transcript: the conversation as stored so far.
+    t.transcript =
+        deps_.tickets->conversation_turns(ctx.session_id).value_or(std::vector<TranscriptTurn>{});
+  }
   t.retrieval_gaps = ctx.retrieval_gaps;
   t.reason_code = std::string(reason_code.empty() ? "customer_request" : reason_code);
   auto created = deps_.tickets->create(t);

@@ -59,7 +59,8 @@ struct SessionContext {
 enum class OutcomeKind {
   kPreview,     ///< a state-changing action awaits confirmation (SSE `action_preview`)
   kResult,      ///< something was done or read (SSE `action_result`); also small talk replies
-  kRefused,     ///< not done, with a reason code (SSE `action_refused`)
+  kRefused,     ///< not done, with a reason code (SSE `action_refused`); also a cancellation
+                ///< by the customer (reason "cancelled")
   kNeedsLogin,  ///< the tool needs a logged-in customer
   kClarify,     ///< a form needs a slot or the reply was unclear: show the message, wait
 };

@@ -68,9 +68,14 @@ std::optional<Outcome> Agent::handle_builtin_turn(const SessionContext& ctx, std
   auto save = [&] { (void)store_->put_session_state(ctx.session_id, dump_json(state), now); };
   const std::string folded = text::fold(text);
   const ConfirmDecision yes_no = parse_confirmation(text);
+  IntentPrediction pred;
+  if (deps_.classifier) pred = deps_.classifier->predict(text, options_.intent_threshold);
+  else pred.intent = std::string(kOutOfScopeLabel);
 
   // 1. A reply to a pending preview. A preview already decided another way (the UI's buttons call
-  // confirm() directly) or expired is no longer waiting for a yes/no.
+  // confirm() directly) or expired is no longer waiting for a yes/no. Another request ("¿qué plan
+  // tengo?") is answered and leaves the preview pending (its buttons and a later "sí" still work);
+  // a short reply that is neither a yes/no nor an account request is asked to choose.
   if (state.contains("pending") && state["pending"].is_object()) {
     const Json pending = state["pending"];
     auto record = store_->find_confirmation(sha256_hex(pending.value("token", "")));
@@ -83,7 +88,8 @@ std::optional<Outcome> Agent::handle_builtin_turn(const SessionContext& ctx, std
       save();
       return confirm(ctx, pending.value("token", ""),
                      yes_no == ConfirmDecision::kYes ? "confirm" : "cancel");
-    } else if (std::count(folded.begin(), folded.end(), ' ') < 3) {
+    } else if (std::count(folded.begin(), folded.end(), ' ') < 3 &&
+               !is_tool_intent(pred.intent)) {
       Outcome o = message_outcome(OutcomeKind::kClarify, "confirmation_unclear",
                                   "Para continuar responde «sí» para confirmar o «no» para cancelar.",
                                   "To continue reply \"yes\" to confirm or \"no\" to cancel.");
@@ -92,15 +98,11 @@ std::optional<Outcome> Agent::handle_builtin_turn(const SessionContext& ctx, std
     }
   }
 
-  IntentPrediction pred;
-  if (deps_.classifier) pred = deps_.classifier->predict(text, options_.intent_threshold);
-  else pred.intent = std::string(kOutOfScopeLabel);
-
   Json form = state.contains("form") && state["form"].is_object() ? state["form"] : Json();
   if (!form.is_null() && yes_no == ConfirmDecision::kNo) {
     state.erase("form");
     save();
-    return message_outcome(OutcomeKind::kResult, "cancelled", "Listo, no hago ningún cambio.",
+    return message_outcome(OutcomeKind::kRefused, "cancelled", "Listo, no hago ningún cambio.",
                            "OK, I won't change anything.");
   }
   // Start a new form when the text is a (different) tool intent.
@@ -275,7 +277,15 @@ std::optional<Outcome> Agent::handle_builtin_turn(const SessionContext& ctx, std
     if (!service.empty()) slots["service"] = service;
     for (const char* k : {"area", "service"}) if (slots.contains(k)) args[k] = slots[k];
   } else if (intent == "escalar_a_agente") {
-    return finish(escalate(ctx, "customer_request", std::string(text.substr(0, 300)), intent, "{}"));
+    // The message asking for a human is not stored yet: add it to the stored conversation.
+    SessionContext with_history = ctx;
+    if (with_history.transcript.empty()) {
+      with_history.transcript =
+          deps_.tickets->conversation_turns(ctx.session_id).value_or(std::vector<TranscriptTurn>{});
+      with_history.transcript.push_back({"user", std::string(text)});
+    }
+    return finish(escalate(with_history, "customer_request", std::string(text.substr(0, 300)),
+                           intent, "{}"));
   }
   return finish(propose(ctx, intent, dump_json(args)));
 }

@@ -125,6 +125,16 @@ Result<Ticket> TicketStore::create(const NewTicket& in) {
   return t;
 }
 
+Result<std::vector<TranscriptTurn>> TicketStore::conversation_turns(const std::string& session_id,
+                                                                    size_t max_turns) {
+  std::vector<TranscriptTurn> turns;
+  if (!conversations_) return turns;
+  ATIENDE_ASSIGN_OR_RETURN(auto messages, conversations_->messages(session_id));
+  const size_t first = messages.size() > max_turns ? messages.size() - max_turns : 0;
+  for (size_t i = first; i < messages.size(); ++i) turns.push_back({messages[i].role, messages[i].text});
+  return turns;
+}
+
 Result<std::vector<Ticket>> TicketStore::list(const TicketQuery& query) {
   std::vector<Ticket> out;
   Status s = db_->with_connection([&](store::SqliteDatabase& db) -> Status {

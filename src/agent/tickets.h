@@ -89,6 +89,10 @@ class TicketStore {
   /// With replies. not_found for an unknown id.
   Result<Ticket> get(const std::string& ticket_id);
   Result<std::optional<Ticket>> open_ticket_for_session(const std::string& session_id);
+  /// The session's stored conversation as transcript turns (texts as stored, i.e. already
+  /// anonymized), oldest first, at most the last `max_turns`. Empty without a ConversationStore.
+  Result<std::vector<TranscriptTurn>> conversation_turns(const std::string& session_id,
+                                                         size_t max_turns = 40);
   /// Adds a reply (the human agent's text is anonymized before storage, like every stored text)
   /// and appends it to the conversation as role "agent". failed_precondition when closed.
   Result<TicketReply> reply(const std::string& ticket_id, const std::string& author,

@@ -173,6 +173,23 @@ TEST_F(AgentTest, BackendOutageApologizesOffersTicketAndChangesNothing) {
   EXPECT_EQ(demo_backend_applied_writes_for_test(*backend_), 1);
 }
 
+TEST_F(AgentTest, AnAccountQuestionWhileAPreviewWaitsIsAnsweredAndTheYesStillApplies) {
+  auto ctx = session("ses_pq", "CUST-1001");
+  auto preview = agent_->handle_builtin_turn(ctx, "quiero más datos 5G");
+  ASSERT_TRUE(preview.has_value());
+  ASSERT_EQ(preview->kind, OutcomeKind::kPreview) << preview->reason_code;
+  auto account = agent_->handle_builtin_turn(ctx, "¿qué plan tengo?");
+  ASSERT_TRUE(account.has_value());
+  EXPECT_EQ(account->kind, OutcomeKind::kResult) << account->reason_code;
+  EXPECT_EQ(account->tool, "consultar_cuenta");
+  EXPECT_EQ(plan_of("CUST-1001"), "plan-5g-10");  // still only a preview
+  auto yes = agent_->handle_builtin_turn(ctx, "sí, confírmalo");
+  ASSERT_TRUE(yes.has_value());
+  EXPECT_EQ(yes->kind, OutcomeKind::kResult) << yes->reason_code;
+  EXPECT_EQ(yes->tool, "cambiar_plan");
+  EXPECT_EQ(plan_of("CUST-1001"), "plan-5g-20");
+}
+
 TEST_F(AgentTest, CancelByTextChangesNothing) {
   auto ctx = session("ses_l", "CUST-1001");
   auto out = agent_->handle_builtin_turn(ctx, "pásame al plan de 40 gigas");
@@ -181,6 +198,7 @@ TEST_F(AgentTest, CancelByTextChangesNothing) {
   auto no = agent_->handle_builtin_turn(ctx, "no, cancela");
   ASSERT_TRUE(no.has_value());
   EXPECT_EQ(no->reason_code, "cancelled");
+  EXPECT_EQ(no->kind, OutcomeKind::kRefused);  // not done: never reported as executed
   EXPECT_EQ(plan_of("CUST-1001"), "plan-5g-10");
   EXPECT_EQ(agent_->confirm(ctx, out->preview->token, "confirm").reason_code, "confirmation_cancelled");
 }

@@ -129,6 +129,30 @@ TEST_F(TicketStoreTest, InboxListOpenReplyClose) {
   EXPECT_EQ(closed->size(), 1u);
 }
 
+TEST_F(TicketStoreTest, ConversationTurnsAreTheStoredMessagesOldestFirst) {
+  for (int i = 1; i <= 3; ++i) {
+    store::Message m;
+    m.id = "msg_" + std::to_string(i);
+    m.session_id = "ses_t";
+    m.role = i % 2 ? "user" : "assistant";
+    m.text = "turno " + std::to_string(i);
+    m.created_ms = i;
+    ASSERT_TRUE(conversations_->append_message(m).ok());
+  }
+  auto all = tickets_->conversation_turns("ses_t");
+  ASSERT_TRUE(all.ok()) << all.status().to_string();
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].role, "user");
+  EXPECT_EQ((*all)[2].text, "turno 3");
+  auto last_two = tickets_->conversation_turns("ses_t", 2);
+  ASSERT_TRUE(last_two.ok());
+  ASSERT_EQ(last_two->size(), 2u);
+  EXPECT_EQ((*last_two)[0].text, "turno 2");
+  auto none = tickets_->conversation_turns("ses_unknown");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_F(TicketStoreTest, EraseSessionsRemovesTicketsAndReplies) {
   for (const char* id : {"ses_erase", "ses_keep"}) {
     store::Session s;

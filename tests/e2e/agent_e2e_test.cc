@@ -114,7 +114,9 @@ class AgentE2E : public ::testing::Test {
     while (!stream.stream_done()) body += stream.read_until("event: done");
     auto events = parse_sse(body);
     EXPECT_FALSE(events.empty()) << body;
-    if (!events.empty()) EXPECT_EQ(events.back().name, "done") << body;
+    if (!events.empty()) {
+      EXPECT_EQ(events.back().name, "done") << body;
+    }
     return events;
   }
 
@@ -147,7 +149,9 @@ class AgentE2E : public ::testing::Test {
     auto events = say(session, "¿qué plan tengo?");
     const SseEvent* result = find_event(events, "action_result");
     EXPECT_NE(result, nullptr) << answer_text(events);
-    if (result) EXPECT_EQ(result->data.value("tool", ""), "consultar_cuenta");
+    if (result) {
+      EXPECT_EQ(result->data.value("tool", ""), "consultar_cuenta");
+    }
     return answer_text(events);
   }
 
@@ -285,6 +289,8 @@ TEST_F(AgentE2E, AnonymousAndForgedTokenSessionsAreAskedToLogIn) {
 TEST_F(AgentE2E, HandoffReachesTheAdminInboxAndTheAgentReplyReachesTheChat) {
   auto [session, authenticated] = open_session(token_for("CUST-1003"));
   ASSERT_TRUE(authenticated);
+  // The server's knowledge base is empty: this question is a retrieval gap.
+  say(session, "¿cómo configuro el buzón de voz visual en mi reloj?");
   auto events = say(session, "quiero hablar con un agente");
   const SseEvent* handoff = find_event(events, "handoff");
   ASSERT_NE(handoff, nullptr) << answer_text(events);
@@ -301,7 +307,8 @@ TEST_F(AgentE2E, HandoffReachesTheAdminInboxAndTheAgentReplyReachesTheChat) {
   auto listed = client().request("GET", "/v1/admin/tickets?status=open", "", admin);
   ASSERT_EQ(listed.status, 200) << listed.body;
   bool found = false;
-  for (const auto& t : parse(listed.body)["tickets"]) {
+  const Json list = parse(listed.body);
+  for (const auto& t : list["tickets"]) {
     if (t.value("id", "") == ticket) {
       found = true;
       EXPECT_EQ(t.value("session_id", ""), session);
@@ -319,17 +326,24 @@ TEST_F(AgentE2E, HandoffReachesTheAdminInboxAndTheAgentReplyReachesTheChat) {
   for (const char* field : {"intent", "slots", "transcript", "retrieval_gaps", "messages"}) {
     EXPECT_TRUE(t.contains(field)) << field;
   }
-  EXPECT_FALSE(t["transcript"].empty()) << opened.body;
+  // The anonymized transcript: the question, its answer, then the request for a human.
+  ASSERT_EQ(t["transcript"].size(), 3u) << opened.body;
+  EXPECT_EQ(t["transcript"][0].value("role", ""), "user");
+  EXPECT_EQ(t["transcript"][1].value("role", ""), "assistant");
+  EXPECT_NE(t["transcript"][2].value("text", "").find("agente"), std::string::npos) << opened.body;
+  ASSERT_EQ(t["retrieval_gaps"].size(), 1u) << opened.body;
+  EXPECT_NE(t["retrieval_gaps"][0].get<std::string>().find("buzón"), std::string::npos);
 
   auto replied = client().request("POST", "/v1/admin/tickets/" + ticket + "/reply",
-                                  R"({"text":"Hola, soy Ana; reviso tu caso ahora."})", admin);
+                                  R"({"text":"Hola, con gusto reviso tu caso ahora."})", admin);
   ASSERT_EQ(replied.status, 201) << replied.body;
   auto transcript = client().request("GET", "/v1/chat/sessions/" + session);
   ASSERT_EQ(transcript.status, 200);
   bool agent_message = false;
-  for (const auto& m : parse(transcript.body)["messages"]) {
+  const Json conversation = parse(transcript.body);
+  for (const auto& m : conversation["messages"]) {
     if (m.value("role", "") == "agent" &&
-        m.value("text", "").find("reviso tu caso") != std::string::npos) {
+        m.value("text", "").find("reviso tu caso ahora") != std::string::npos) {
       agent_message = true;
     }
   }
