@@ -56,6 +56,19 @@ std::string names_of(const std::vector<std::string>& items, const char* last) {
   return out;
 }
 
+/// `ctx` with a transcript for a handoff ticket: when the caller gave none, the conversation as
+/// stored plus `text`, the message being answered (not stored yet).
+SessionContext with_stored_history(const SessionContext& ctx, TicketStore& tickets,
+                                   std::string_view text) {
+  SessionContext out = ctx;
+  if (out.transcript.empty()) {
+    out.transcript =
+        tickets.conversation_turns(ctx.session_id).value_or(std::vector<TranscriptTurn>{});
+    out.transcript.push_back({"user", std::string(text)});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<Outcome> Agent::handle_builtin_turn(const SessionContext& ctx, std::string_view text) {
@@ -99,6 +112,24 @@ std::optional<Outcome> Agent::handle_builtin_turn(const SessionContext& ctx, std
   }
 
   Json form = state.contains("form") && state["form"].is_object() ? state["form"] : Json();
+  // 2. A yes/no to the offer of a human that ends every abstain ("¿Quieres que te comunique con un
+  // agente humano?"): yes hands the conversation off (reason "abstain_rejected").
+  if (form.is_null() && yes_no != ConfirmDecision::kUnclear &&
+      deps_.tickets->last_answer_abstained(ctx.session_id).value_or(false)) {
+    if (yes_no == ConfirmDecision::kNo) {
+      return message_outcome(OutcomeKind::kResult, "small_talk",
+                             "De acuerdo. ¿Hay algo más en lo que te pueda ayudar?",
+                             "All right. Is there anything else I can help with?");
+    }
+    const std::string summary =
+        ctx.retrieval_gaps.empty()
+            ? std::string("El cliente pidió un asesor tras una respuesta sin información")
+            : "Sin respuesta en la base: " + ctx.retrieval_gaps.back();
+    Outcome o = escalate(with_stored_history(ctx, *deps_.tickets, text), "abstain_rejected",
+                         summary, "escalar_a_agente", "{}");
+    o.intent = "escalar_a_agente";
+    return o;
+  }
   if (!form.is_null() && yes_no == ConfirmDecision::kNo) {
     state.erase("form");
     save();
@@ -277,15 +308,8 @@ std::optional<Outcome> Agent::handle_builtin_turn(const SessionContext& ctx, std
     if (!service.empty()) slots["service"] = service;
     for (const char* k : {"area", "service"}) if (slots.contains(k)) args[k] = slots[k];
   } else if (intent == "escalar_a_agente") {
-    // The message asking for a human is not stored yet: add it to the stored conversation.
-    SessionContext with_history = ctx;
-    if (with_history.transcript.empty()) {
-      with_history.transcript =
-          deps_.tickets->conversation_turns(ctx.session_id).value_or(std::vector<TranscriptTurn>{});
-      with_history.transcript.push_back({"user", std::string(text)});
-    }
-    return finish(escalate(with_history, "customer_request", std::string(text.substr(0, 300)),
-                           intent, "{}"));
+    return finish(escalate(with_stored_history(ctx, *deps_.tickets, text), "customer_request",
+                           std::string(text.substr(0, 300)), intent, "{}"));
   }
   return finish(propose(ctx, intent, dump_json(args)));
 }

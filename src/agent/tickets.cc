@@ -135,6 +135,12 @@ Result<std::vector<TranscriptTurn>> TicketStore::conversation_turns(const std::s
   return turns;
 }
 
+Result<bool> TicketStore::last_answer_abstained(const std::string& session_id) {
+  if (!conversations_) return false;
+  ATIENDE_ASSIGN_OR_RETURN(auto messages, conversations_->messages(session_id));
+  return !messages.empty() && messages.back().role == "assistant" && messages.back().abstained;
+}
+
 Result<std::vector<Ticket>> TicketStore::list(const TicketQuery& query) {
   std::vector<Ticket> out;
   Status s = db_->with_connection([&](store::SqliteDatabase& db) -> Status {

@@ -93,6 +93,9 @@ class TicketStore {
   /// anonymized), oldest first, at most the last `max_turns`. Empty without a ConversationStore.
   Result<std::vector<TranscriptTurn>> conversation_turns(const std::string& session_id,
                                                          size_t max_turns = 40);
+  /// True when the session's last stored message is an assistant answer that abstained (it ended
+  /// with the offer of a human agent). False without a ConversationStore.
+  Result<bool> last_answer_abstained(const std::string& session_id);
   /// Adds a reply (the human agent's text is anonymized before storage, like every stored text)
   /// and appends it to the conversation as role "agent". failed_precondition when closed.
   Result<TicketReply> reply(const std::string& ticket_id, const std::string& author,

@@ -361,5 +361,33 @@ TEST_F(AgentE2E, HandoffReachesTheAdminInboxAndTheAgentReplyReachesTheChat) {
   EXPECT_EQ(client().request("GET", "/v1/admin/tickets/tkt_missing", "", admin).status, 404);
 }
 
+TEST_F(AgentE2E, YesToTheAbstainsOfferOfAHumanOpensATicketAndNoDoesNot) {
+  // The server's knowledge base is empty, so every question abstains and offers a human.
+  auto [declines, ok1] = open_session("");
+  auto first = say(declines, "¿cómo configuro el buzón de voz visual en mi reloj?");
+  EXPECT_NE(answer_text(first).find("agente humano"), std::string::npos) << answer_text(first);
+  auto no = say(declines, "no");
+  EXPECT_EQ(find_event(no, "handoff"), nullptr);
+  EXPECT_NE(answer_text(no).find("algo más"), std::string::npos) << answer_text(no);
+
+  auto [accepts, ok2] = open_session("");
+  say(accepts, "¿cómo configuro el buzón de voz visual en mi reloj?");
+  auto yes = say(accepts, "sí");
+  const SseEvent* handoff = find_event(yes, "handoff");
+  ASSERT_NE(handoff, nullptr) << answer_text(yes);
+  const std::string ticket = handoff->data.value("ticket_id", "");
+  auto opened = client().request("GET", "/v1/admin/tickets/" + ticket, "",
+                                 {{"X-Admin-Key", kAdminKey}});
+  ASSERT_EQ(opened.status, 200) << opened.body;
+  Json t = parse(opened.body);
+  EXPECT_EQ(t.value("reason_code", ""), "abstain_rejected");
+  EXPECT_EQ(t.value("session_id", ""), accepts);
+  EXPECT_FALSE(t.value("authenticated", true));  // anonymous visitors can reach a human too
+  EXPECT_NE(t.value("summary", "").find("buzón"), std::string::npos) << opened.body;
+  auto listed = client().request("GET", "/v1/admin/tickets?status=open", "",
+                                 {{"X-Admin-Key", kAdminKey}});
+  EXPECT_EQ(listed.body.find(declines), std::string::npos);  // "no" opened nothing
+}
+
 }  // namespace
 }  // namespace atiende
