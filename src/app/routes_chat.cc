@@ -17,6 +17,7 @@
 #include "http/sse.h"
 #include "retrieve/knowledge_base.h"
 #include "store/conversations.h"
+#include "text/utf8.h"
 
 namespace atiende::app {
 namespace {
@@ -41,13 +42,47 @@ Json done_json(const chat::TurnResult& r) {
           {"fallback", r.fallback}};
 }
 
+/// `text` as a JSON string literal (quotes included), appended to `out`. The hot path of every
+/// streamed token: no Json object, one allocation at most. Falls back to the JSON library for
+/// invalid UTF-8 (replaced with U+FFFD there).
+void append_json_string(std::string& out, std::string_view text) {
+  if (!text::validate_utf8(text).ok()) {
+    out += dump_json(Json(std::string(text)));
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      out += "\\u00";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+/// The SSE frame of a `token` event: `event: token` / `data: {"text": ...}`.
+std::string token_frame(std::string_view text) {
+  std::string frame;
+  frame.reserve(text.size() + 40);
+  frame += "event: token\ndata: {\"text\":";
+  append_json_string(frame, text);
+  frame += "}\n\n";
+  return frame;
+}
+
 /// Streams a turn as SSE frames.
 class SseTurnSink final : public chat::TurnSink {
  public:
   explicit SseTurnSink(std::shared_ptr<http::StreamSink> sink) : sink_(std::move(sink)), sse_(sink_) {}
-  void on_token(std::string_view text) override {
-    sse_.send("token", dump_json({{"text", std::string(text)}}));
-  }
+  void on_token(std::string_view text) override { sink_->write(token_frame(text)); }
   void on_citations(const std::vector<chat::Citation>& citations) override {
     sse_.send("citations", dump_json({{"citations", citations_to_json(citations)}}));
   }
@@ -125,6 +160,8 @@ Status install_chat_routes(http::Router& router, ServeContext& context) {
     ATIENDE_ASSIGN_OR_RETURN(std::string session_id, session_id_of(request, *rt->conversations));
     ATIENDE_ASSIGN_OR_RETURN(Json body, http::parse_json_body(request));
     ATIENDE_ASSIGN_OR_RETURN(std::string text, json_string_field(body, "text"));
+    // Bad input is a 4xx in both modes: checked before an event stream starts.
+    ATIENDE_RETURN_IF_ERROR(rt->engine->check_message(text));
     if (!wants_sse(request)) {
       JsonTurnSink sink;
       ATIENDE_ASSIGN_OR_RETURN(chat::TurnResult result, rt->engine->turn(session_id, text, sink));
@@ -134,16 +171,19 @@ Status install_chat_routes(http::Router& router, ServeContext& context) {
       out["actions"] = sink.actions;
       return http::json_response(out);
     }
+    // The turn does not hold this worker thread while an LLM provider streams (turn_async).
     return http::Response::sse([rt, session_id, text](std::shared_ptr<http::StreamSink> stream) {
-      SseTurnSink sink(stream);
-      auto result = rt->engine->turn(session_id, text, sink);
-      if (result.ok()) {
-        sink.writer().send("done", dump_json(done_json(*result)));
-      } else {
-        sink.writer().send("error", dump_json({{"code", std::string(status_code_name(result.status().code()))},
-                                               {"message", result.status().message()}}));
-      }
-      stream->close();
+      auto sink = std::make_shared<SseTurnSink>(stream);
+      rt->engine->turn_async(session_id, text, sink, [sink, stream](Result<chat::TurnResult> result) {
+        if (result.ok()) {
+          sink->writer().send("done", dump_json(done_json(*result)));
+        } else {
+          sink->writer().send("error",
+                              dump_json({{"code", std::string(status_code_name(result.status().code()))},
+                                         {"message", result.status().message()}}));
+        }
+        stream->close();
+      });
     });
   });
 
@@ -208,6 +248,7 @@ Status install_chat_routes(http::Router& router, ServeContext& context) {
       }
     }
     if (question.empty()) return Status::invalid_argument("no user message with string content");
+    ATIENDE_RETURN_IF_ERROR(rt->engine->check_message(question));
     const bool stream = body.value("stream", false);
     chat::NewSession new_session;
     new_session.channel = "openai";
@@ -241,6 +282,9 @@ Status install_chat_routes(http::Router& router, ServeContext& context) {
         void on_citations(const std::vector<chat::Citation>& c) override { citations_ = c; }
         void on_action(std::string_view, const std::string&) override {}
         bool cancelled() const override { return sink_->cancelled(); }
+        void on_cancel(std::function<void()> callback) override {
+          sink_->on_cancel(std::move(callback));
+        }
         Json chunk(Json delta, Json finish) const {
           return {{"id", id_}, {"object", "chat.completion.chunk"}, {"model", model_},
                   {"choices", Json::array({{{"index", 0}, {"delta", std::move(delta)},
@@ -259,10 +303,12 @@ Status install_chat_routes(http::Router& router, ServeContext& context) {
         std::string id_, model_;
         std::vector<chat::Citation> citations_;
       };
-      OpenAiSink sink(out, id, model);
-      auto result = rt->engine->turn(session_id, question, sink);
-      if (result.ok()) sink.finish();
-      out->close();
+      auto sink = std::make_shared<OpenAiSink>(out, id, model);
+      rt->engine->turn_async(session_id, question, sink,
+                             [sink, out](Result<chat::TurnResult> result) {
+                               if (result.ok()) sink->finish();
+                               out->close();
+                             });
     });
   });
   return status;

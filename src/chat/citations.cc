@@ -18,11 +18,8 @@ std::string cut_utf8(const std::string& text, size_t max_bytes) {
 
 }  // namespace
 
-std::vector<int> cited_numbers(std::string_view answer) {
-  std::vector<int> out;
-  auto add = [&](int n) {
-    if (n >= 1 && n <= 999 && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
-  };
+std::vector<CitationMarker> citation_markers(std::string_view answer) {
+  std::vector<CitationMarker> out;
   static constexpr std::string_view kOpenWide = "\xE3\x80\x90";   // 【
   static constexpr std::string_view kCloseWide = "\xE3\x80\x91";  // 】
   size_t i = 0;
@@ -40,7 +37,6 @@ std::vector<int> cited_numbers(std::string_view answer) {
     // Read "n(, n)*" up to the closing bracket.
     size_t j = i + open_len;
     std::vector<int> numbers;
-    bool valid = true;
     while (j < answer.size()) {
       while (j < answer.size() && (answer[j] == ' ' || answer[j] == ',')) ++j;
       size_t digits = j;
@@ -59,14 +55,23 @@ std::vector<int> cited_numbers(std::string_view answer) {
       close_len = 1;
     } else if (answer.substr(j, kCloseWide.size()) == kCloseWide) {
       close_len = kCloseWide.size();
-    } else {
-      valid = false;
     }
-    if (valid && !numbers.empty()) {
-      for (int n : numbers) add(n);
+    std::erase_if(numbers, [](int n) { return n < 1 || n > 999; });
+    if (close_len > 0 && !numbers.empty()) {
+      out.push_back({i, j + close_len, std::move(numbers)});
       i = j + close_len;
     } else {
       i += open_len;
+    }
+  }
+  return out;
+}
+
+std::vector<int> cited_numbers(std::string_view answer) {
+  std::vector<int> out;
+  for (const auto& marker : citation_markers(answer)) {
+    for (int n : marker.numbers) {
+      if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
     }
   }
   return out;

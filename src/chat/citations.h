@@ -2,6 +2,7 @@
 /// Citations: the numbered sources of an answer, and the grounding rule that keeps ungrounded
 /// answers away from customers.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -29,6 +30,17 @@ struct Citation {
   int64_t end = 0;
   int32_t page = 0;
 };
+
+/// A citation marker in an answer: bytes [begin, end) and the numbers it names (1..999 only).
+struct CitationMarker {
+  size_t begin = 0;
+  size_t end = 0;
+  std::vector<int> numbers;
+};
+
+/// Every well-formed marker in `answer`, in order: "[1]", "[1, 2]", "【1】". A marker that names
+/// no number in 1..999, or is not closed yet (a streamed "[1" or "[1,"), is not returned.
+std::vector<CitationMarker> citation_markers(std::string_view answer);
 
 /// The distinct [n] markers in `answer`, in order of first appearance. Accepts "[1]", "[1, 2]",
 /// "[1][2]" and "【1】"; ignores numbers outside 1..999.

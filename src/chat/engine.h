@@ -6,7 +6,8 @@
 /// message), falls back to the built-in responder when the provider fails, and stores
 /// everything (anonymized) in the conversation store.
 ///
-/// Thread-safe: one engine serves every session; turns of the same session are serialized.
+/// Thread-safe: one engine serves every session; turns of the same session run one at a time, in
+/// arrival order (blocking and async turns share that queue).
 
 #include <functional>
 #include <map>
@@ -33,18 +34,25 @@ struct Outcome;
 namespace atiende::llm {
 class LlmClient;
 }  // namespace atiende::llm
+namespace atiende::net {
+class IoRunner;
+}  // namespace atiende::net
 namespace atiende::retrieve {
 class KnowledgeBase;
 }  // namespace atiende::retrieve
 
 namespace atiende::chat {
 
+class GroundedRelay;
+
 /// Everything a turn emits, in order. Implemented by the SSE route, the JSON route, the CLI REPL
-/// and tests. Callbacks run on the thread calling ChatEngine::turn().
+/// and tests. Callbacks of turn() run on the calling thread; those of turn_async() on the calling
+/// thread or an engine I/O thread, never two at once.
 class TurnSink {
  public:
   virtual ~TurnSink() = default;
-  /// A piece of answer text.
+  /// A piece of answer text. With an LLM provider, pieces are released as soon as they are
+  /// grounded (see chat/grounded_stream.h), so they may be several upstream tokens long.
   virtual void on_token(std::string_view text) = 0;
   /// The sources of the answer (sent before on_done, possibly empty).
   virtual void on_citations(const std::vector<Citation>& citations) = 0;
@@ -83,6 +91,9 @@ struct ChatOptions {
   std::string template_dir;               ///< chat.prompt_dir
   double temperature = 0.2;               ///< llm.temperature
   int max_tokens = 400;                   ///< llm.max_tokens
+  /// llm.io_threads: threads that drive provider streams for turn_async() (all turns share them;
+  /// a thread holds thousands of streams since it only waits on sockets).
+  int llm_io_threads = 1;
 };
 
 /// Reads chat.* and llm.temperature/max_tokens; errors name the key.
@@ -117,9 +128,26 @@ class ChatEngine {
 
   /// Creates a session. An invalid customer token leaves it anonymous (audited by the agent).
   Result<store::Session> create_session(const NewSession& request);
-  /// Runs one turn. invalid_argument for an empty/oversized/invalid-UTF-8 message, not_found for an
-  /// unknown session; the session stays usable after any error.
+  /// The checks turn() applies to a message, for callers that must reject bad input before they
+  /// answer (e.g. before an SSE stream starts): invalid_argument for invalid UTF-8, a blank
+  /// message or one over chat.max_message_chars code points.
+  Status check_message(std::string_view text) const;
+  /// Runs one turn, holding the calling thread until it ends (also while a provider streams).
+  /// invalid_argument for an empty/oversized/invalid-UTF-8 message, not_found for an unknown
+  /// session; the session stays usable after any error.
   Result<TurnResult> turn(const std::string& session_id, std::string_view text, TurnSink& sink);
+
+  /// Called once when an async turn ends, with the same result turn() would return.
+  using TurnDone = std::function<void(Result<TurnResult> result)>;
+  /// Runs one turn without holding the calling thread while an LLM provider streams: validation,
+  /// the agent, retrieval and prompt assembly run on the calling thread (about a millisecond);
+  /// the provider's stream, the grounding check and storing the answer run on the engine's I/O
+  /// threads (llm.io_threads). Without a provider, or for an agent turn, everything runs on the
+  /// calling thread before this returns. A turn queued behind another turn of the same session
+  /// starts when that one ends, on the thread that ended it. `done` runs exactly once, after the
+  /// last sink callback (unless the engine is destroyed first).
+  void turn_async(std::string session_id, std::string text, std::shared_ptr<TurnSink> sink,
+                  TurnDone done);
   /// Confirms or cancels an action preview (the UI's buttons). Returns the agent's outcome as JSON
   /// {"status": "executed"|"cancelled"|"refused"|..., "message", "reason_code", "result"}.
   Result<std::string> confirm(const std::string& session_id, std::string_view token,
@@ -136,22 +164,34 @@ class ChatEngine {
  private:
   ChatEngine(ChatEngineDeps deps, ChatOptions options);
   struct SessionState;
-  std::shared_ptr<SessionState> state_of(const std::string& session_id);
-  Result<TurnResult> answer_with_agent(const store::Session& session, SessionState& state,
-                                       const agent::Outcome& outcome, std::string_view language,
-                                       TurnSink& sink);
-  Result<TurnResult> answer_with_knowledge(const store::Session& session, SessionState& state,
-                                           std::string_view text, std::string_view language,
-                                           TurnSink& sink);
-  Result<TurnResult> generate_with_provider(const store::Session& session, SessionState& state,
-                                            std::string_view question, std::string_view language,
-                                            const std::vector<Passage>& passages,
-                                            TurnSink& sink);
+  struct TurnContext;
+    std::shared_ptr<SessionState> state_of(const std::string& session_id);
+  /// Per-session turn order: runs `start` now when no turn of the session is running, else when
+  /// the turns before it called leave().
+  void enter(SessionState& state, std::function<void()> start);
+  /// Blocks until the session is free (enter() for blocking callers).
+  void wait_for_turn(SessionState& state);
+  /// Ends the running turn of the session and starts the next queued one, if any.
+  void leave(SessionState& state);
+
+  // The turn pipeline (engine_turn.cc).
+  Result<std::shared_ptr<TurnContext>> begin_turn(const std::string& session_id, std::string_view text);
+  Status prepare(TurnContext& turn, TurnSink& sink);
+  void prepare_provider_request(TurnContext& turn, const std::vector<store::Message>& history);
+  Result<TurnResult> answer_without_provider(TurnContext& turn, TurnSink& sink);
+  Result<TurnResult> answer_builtin(TurnContext& turn, TurnSink& sink);
+  Result<TurnResult> answer_from_provider(TurnContext& turn, GroundedRelay& relay,
+                                          const Status& streamed, TurnSink& sink);
+  Result<TurnResult> end_turn(TurnContext& turn, Result<TurnResult> result);
+  void start_async(std::shared_ptr<TurnContext> turn, std::shared_ptr<TurnSink> sink, TurnDone done);
 
   ChatEngineDeps deps_;
   ChatOptions options_;
   std::mutex sessions_mutex_;
   std::map<std::string, std::shared_ptr<SessionState>> sessions_;
+  /// Drives provider streams of turn_async(); declared last so it stops (and drops suspended
+  /// calls) before anything they use is destroyed. Null without a provider.
+  std::unique_ptr<net::IoRunner> runner_;
 };
 
 /// Writes `text` to `sink` in word-sized pieces (how built-in answers stream).

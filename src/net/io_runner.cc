@@ -1,0 +1,56 @@
+#include <utility>  // before Asio (Boost 1.74)
+
+#include "net/io_runner.h"
+
+#include <exception>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "common/log.h"
+
+namespace atiende::net {
+
+namespace asio = boost::asio;
+
+struct IoRunner::Impl {
+  explicit Impl(int concurrency) : ioc(concurrency), work(asio::make_work_guard(ioc)) {}
+  asio::io_context ioc;
+  asio::executor_work_guard<asio::io_context::executor_type> work;
+  std::vector<std::thread> threads;
+};
+
+IoRunner::IoRunner(int threads) : impl_(std::make_unique<Impl>(std::max(1, threads))) {
+  for (int i = 0; i < std::max(1, threads); ++i) {
+    impl_->threads.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
+  }
+}
+
+IoRunner::~IoRunner() {
+  impl_->work.reset();
+  impl_->ioc.stop();
+  for (auto& thread : impl_->threads) thread.join();
+}
+
+void IoRunner::spawn(std::function<Awaitable<void>()> make) {
+  asio::co_spawn(asio::make_strand(impl_->ioc),
+                 [make = std::move(make)]() -> Awaitable<void> { co_await make(); },
+                 [](std::exception_ptr error) {
+                   if (!error) return;
+                   try {
+                     std::rethrow_exception(error);
+                   } catch (const std::exception& e) {
+                     spdlog::error("io runner: coroutine failed: {}", e.what());
+                   } catch (...) {
+                     spdlog::error("io runner: coroutine failed with an unknown exception");
+                   }
+                 });
+}
+
+int IoRunner::threads() const { return static_cast<int>(impl_->threads.size()); }
+
+}  // namespace atiende::net

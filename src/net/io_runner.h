@@ -1,0 +1,36 @@
+#pragma once
+/// IoRunner: a few threads running one io_context, for coroutines that must not hold the caller's
+/// thread (e.g. an LLM answer streaming for seconds while the HTTP worker that started it goes
+/// back to serving requests). Asio stays in io_runner.cc; callers pass a coroutine factory.
+
+#include <functional>
+#include <memory>
+
+#include "net/async.h"
+
+namespace atiende::net {
+
+class IoRunner {
+ public:
+  /// Starts `threads` (>= 1) threads running the io_context.
+  explicit IoRunner(int threads = 1);
+  /// Stops the io_context and joins the threads. Coroutines still suspended are destroyed without
+  /// resuming (their frames' destructors run), so whatever they own is released.
+  ~IoRunner();
+  IoRunner(const IoRunner&) = delete;
+  IoRunner& operator=(const IoRunner&) = delete;
+
+  /// Runs the coroutine made by `make` on its own strand (its handlers never run concurrently with
+  /// each other, as net/http_stream.h requires), starting on one of the runner's threads. An
+  /// exception escaping the coroutine is logged and swallowed. Thread-safe.
+  void spawn(std::function<Awaitable<void>()> make);
+
+  int threads() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace atiende::net
