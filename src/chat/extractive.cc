@@ -1,6 +1,7 @@
 #include "chat/extractive.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <unordered_set>
 
@@ -37,6 +38,25 @@ double coverage_of(const std::vector<std::string>& query_terms,
 std::unordered_set<std::string> term_set(const text::Analyzer& analyzer, std::string_view text) {
   std::vector<std::string> terms = analyzer.terms(text);
   return {terms.begin(), terms.end()};
+}
+
+/// How well a FAQ question matches the customer's question: the geometric mean of the share of
+/// the query's terms the question holds and the share of the question's terms the query holds
+/// (weighted, like coverage_of). Extra words on either side lower it, so "Hola, ¿cómo activo la
+/// eSIM en mi iPhone nuevo?" still matches "¿Cómo activo la eSIM?" (0.63), while a short question
+/// merely contained in the query ("¿Qué es 5G?" in "¿Cuánto cuesta el plan 5G ilimitado?") does
+/// not (0.52).
+double question_match(const std::vector<std::string>& query_terms,
+                      const std::vector<std::string>& question_terms) {
+  const std::unordered_set<std::string> question(question_terms.begin(), question_terms.end());
+  double query_weight = 0, question_weight = 0, shared = 0;
+  for (const auto& term : query_terms) {
+    query_weight += term_weight(term);
+    if (question.count(term)) shared += term_weight(term);
+  }
+  for (const auto& term : question_terms) question_weight += term_weight(term);
+  if (query_weight <= 0 || question_weight <= 0) return 0.0;
+  return std::sqrt((shared / query_weight) * (shared / question_weight));
 }
 
 std::string substring_cp(const std::string& text, uint32_t start_byte, uint32_t end_byte) {
@@ -100,19 +120,19 @@ ExtractiveAnswer answer_extractively(std::string_view query, std::string_view la
     return answer;
   }
 
-  // 1. A well-matching FAQ question answers directly.
+  // 1. A FAQ whose question matches the customer's well answers directly, wherever retrieval
+  //    ranked it among the passages read (its question is the best evidence of relevance).
   double best_coverage = 0;
   const Passage* best_faq = nullptr;
   double best_faq_coverage = 0;
-  std::vector<std::unordered_set<std::string>> passage_terms(considered);
   for (size_t i = 0; i < considered; ++i) {
     const retrieve::Hit& hit = passages[i].hit;
-    passage_terms[i] = term_set(analyzer, hit.title + "\n" + hit.text);
-    best_coverage = std::max(best_coverage, coverage_of(query_terms, passage_terms[i]));
-    if (hit.type == "faq" && i < 3) {
-      const double question_coverage = coverage_of(query_terms, term_set(analyzer, hit.title));
-      if (question_coverage > best_faq_coverage) {
-        best_faq_coverage = question_coverage;
+    best_coverage =
+        std::max(best_coverage, coverage_of(query_terms, term_set(analyzer, hit.title + "\n" + hit.text)));
+    if (hit.type == "faq") {
+      const double match = question_match(query_terms, unique_terms(analyzer, hit.title));
+      if (match > best_faq_coverage) {
+        best_faq_coverage = match;
         best_faq = &passages[i];
       }
     }
@@ -133,6 +153,7 @@ ExtractiveAnswer answer_extractively(std::string_view query, std::string_view la
   // 2. Otherwise compose the best sentences of the top passages, each cited.
   struct Candidate {
     double score;
+    double coverage;
     size_t passage;
     uint32_t start_byte, end_byte;
   };
@@ -147,7 +168,7 @@ ExtractiveAnswer answer_extractively(std::string_view query, std::string_view la
       // Earlier passages and earlier sentences are preferred slightly.
       const double score = coverage + 0.05 * (static_cast<double>(considered - i)) -
                            0.0001 * span.start;
-      candidates.push_back({score, i, span.start_byte, span.end_byte});
+      candidates.push_back({score, coverage, i, span.start_byte, span.end_byte});
     }
   }
   if (candidates.empty()) {
@@ -157,10 +178,22 @@ ExtractiveAnswer answer_extractively(std::string_view query, std::string_view la
   }
   std::sort(candidates.begin(), candidates.end(),
             [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  // Sentences much weaker than the best one are off topic (a passing mention): left out.
+  const double best_sentence = candidates.front().coverage;
+  std::erase_if(candidates, [&](const Candidate& c) { return c.coverage < 0.5 * best_sentence; });
   candidates.resize(std::min(candidates.size(), options.max_sentences));
-  // Present in reading order: by passage rank, then position.
-  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    return a.passage != b.passage ? a.passage < b.passage : a.start_byte < b.start_byte;
+  // The answer leads with the passage of the best sentence; each passage's sentences stay in
+  // reading order.
+  std::vector<double> passage_best(considered, -1e9);
+  for (const Candidate& c : candidates) passage_best[c.passage] = std::max(passage_best[c.passage], c.score);
+  std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
+    if (a.passage != b.passage) {
+      if (passage_best[a.passage] != passage_best[b.passage]) {
+        return passage_best[a.passage] > passage_best[b.passage];
+      }
+      return a.passage < b.passage;
+    }
+    return a.start_byte < b.start_byte;
   });
   std::string text = frame;
   for (size_t i = 0; i < candidates.size(); ++i) {

@@ -13,7 +13,9 @@ namespace atiende::chat {
 
 struct ExtractiveOptions {
   double min_confidence = 0.4;     ///< chat.min_confidence: below it, abstain
-  double faq_match = 0.6;          ///< chat.faq_match: FAQ question coverage to answer with the FAQ
+  /// chat.faq_match: how well a FAQ question must match the customer's (0..1, geometric mean of
+  /// the two term coverages) for its answer to take priority over composed sentences.
+  double faq_match = 0.6;
   size_t max_sentences = 3;        ///< chat.max_sentences: sentences in a composed answer
   size_t passages_considered = 4;  ///< top passages read for sentences
 };

@@ -30,6 +30,57 @@ TEST(Extractive, AMatchingFaqQuestionAnswersWithTheFaq) {
   EXPECT_EQ(a.text.find("[2]"), std::string::npos);
 }
 
+TEST(Extractive, AWellMatchingFaqTakesPriorityWhereverItRanks) {
+  // Retrieval put a generic document and an unrelated FAQ first; the FAQ whose question is the
+  // customer's question (with a greeting and a phone model around it) answers, alone.
+  std::vector<Passage> passages = {
+      passage(1, "doc", "Novedades",
+              "La eSIM llegó a más teléfonos este año y activo el nuevo plan en tu iPhone es fácil."),
+      passage(2, "faq", "¿Cómo pago mi factura?", "Puedes pagar en línea con PSE o tarjeta."),
+      passage(3, "doc", "Cobertura", "La cobertura 5G llega a 40 ciudades."),
+      passage(4, "faq", "¿Cómo activo la eSIM?",
+              "Escanea el código QR desde Ajustes > Datos móviles > Añadir eSIM."),
+  };
+  ExtractiveAnswer a = answer_extractively("Hola, ¿cómo activo la eSIM en mi iPhone nuevo?", "es",
+                                           passages, {});
+  ASSERT_FALSE(a.abstained);
+  EXPECT_EQ(a.strategy, "faq");
+  EXPECT_EQ(a.text.rfind("Escanea el código QR", 0), 0u) << a.text;
+  EXPECT_NE(a.text.find("[4]"), std::string::npos) << a.text;
+  EXPECT_EQ(a.text.find("[1]"), std::string::npos) << a.text;
+}
+
+TEST(Extractive, AShortFaqQuestionInsideALongerQuestionDoesNotTakeOver) {
+  std::vector<Passage> passages = {
+      passage(1, "faq", "¿Qué es 5G?", "5G es la quinta generación de redes móviles."),
+      passage(2, "doc", "Planes",
+              "El plan 5G ilimitado cuesta 89.900 pesos al mes. Incluye llamadas ilimitadas."),
+  };
+  ExtractiveAnswer a = answer_extractively("¿Cuánto cuesta el plan 5G ilimitado?", "es", passages, {});
+  ASSERT_FALSE(a.abstained);
+  EXPECT_EQ(a.strategy, "sentences");
+  EXPECT_EQ(a.text.rfind("El plan 5G ilimitado cuesta 89.900 pesos al mes. [2]", 0), 0u) << a.text;
+}
+
+TEST(Extractive, ComposedAnswersLeadWithTheMostRelevantPassage) {
+  // The first passage only mentions billing in passing; the answer leads with (and keeps only)
+  // the sentence that answers the question.
+  std::vector<Passage> passages = {
+      passage(1, "faq", "¿Cómo cambio mi plan?",
+              "Puedes cambiar de plan desde la app. El cambio aplica en el siguiente ciclo de "
+              "facturación."),
+      passage(2, "doc", "Pagos",
+              "La factura llega el día 5 de cada mes. Puedes pagar la factura con PSE, tarjeta de "
+              "crédito o en efectivo en puntos aliados."),
+  };
+  ExtractiveAnswer a =
+      answer_extractively("¿cómo puedo pagar la factura con tarjeta de crédito?", "es", passages, {});
+  ASSERT_FALSE(a.abstained);
+  EXPECT_EQ(a.strategy, "sentences");
+  EXPECT_EQ(a.text.rfind("Puedes pagar la factura con PSE", 0), 0u) << a.text;
+  EXPECT_EQ(a.text.find("[1]"), std::string::npos) << a.text;
+}
+
 TEST(Extractive, ComposesCitedSentencesFromDocuments) {
   std::vector<Passage> passages = {
       passage(1, "doc", "Router Fibra X1",
