@@ -148,7 +148,10 @@ class Agent {
   /// Confirms or cancels a preview. `decision`: "confirm" | "yes" | "cancel" | "no".
   Outcome confirm(const SessionContext& ctx, std::string_view token, std::string_view decision);
 
-  /// Built-in provider turn; nullopt when `text` is a knowledge question for retrieval.
+  /// Built-in provider turn (with a model, the engine calls it for yes/no replies only): a yes/no
+  /// to a pending preview, or to the offer of a human that ends an abstain (yes creates a ticket,
+  /// reason "abstain_rejected"; needs the ticket store's ConversationStore), slot-filling forms,
+  /// small talk. nullopt when `text` is a knowledge question for retrieval.
   std::optional<Outcome> handle_builtin_turn(const SessionContext& ctx, std::string_view text);
 
   /// Creates (or returns the open) handoff ticket for the session.
