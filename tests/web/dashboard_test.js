@@ -98,6 +98,12 @@ const tests = [
     const intents = await page.$$eval('#chart-intents rect.bar', (b) => b.map((x) => x.getAttribute('data-label')));
     assert(intents.includes('escalar_a_agente'), 'containment per intent: ' + intents.join(','));
     assert((await barValues(page, 'chart-latency')).length === 3, 'latency percentiles');
+    const csatDaily = await barValues(page, 'chart-csat-daily');
+    assert(csatDaily.length === 1 && csatDaily[0] === 3.67, 'daily CSAT: ' + JSON.stringify(csatDaily));
+    assert(await page.$('#chart-csat-daily line.target[data-target="4"]'), 'the 4/5 target line is drawn');
+    const providers = await page.$$eval('#chart-providers rect.bar', (b) => b.map((x) => x.getAttribute('data-label')));
+    assert(providers.includes('builtin') && providers.includes('respaldos'),
+           'answers per provider and fallbacks: ' + providers.join(','));
     const gaps = await page.textContent('#gaps tbody');
     assert(/seguros para mascotas/.test(gaps), 'the unanswered question is listed as a knowledge gap');
   }],

@@ -7,6 +7,7 @@
   const $ = (id) => document.getElementById(id);
   const RATER_KEY = 'atiende.abRater';
   const pct = (x) => (100 * x).toFixed(1) + ' %';
+  const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
   const state = { study: '', rater: '', item: null, busy: false };
 
   function showError(error) { $('error').textContent = error ? (error.message || String(error)) : ''; }
@@ -97,7 +98,9 @@
     if (!id) return;
     const s = await AtiendeAdmin.fetchJson(`/v1/admin/ab/studies/${encodeURIComponent(id)}/summary`);
     $('results-status').textContent =
-      `${s.votes} votos sobre ${s.items_rated} de ${s.study.items} preguntas, ${s.raters.length} evaluadores`;
+      `${plural(s.votes, 'voto', 'votos')} sobre ${s.items_rated} de ` +
+      `${plural(s.study.items, 'pregunta', 'preguntas')}, ` +
+      plural(s.raters.length, 'evaluador', 'evaluadores');
     $('results-status').dataset.votes = String(s.votes);
     $('scores').tBodies[0].replaceChildren(...s.configs.map((c) => {
       const tr = row([c.name, String(c.wins), String(c.losses), String(c.ties), pct(c.win_rate)]);

@@ -14,12 +14,14 @@
   }
 
   /// Draws a vertical bar chart into `host`: items [{label, value, text}], values in [0, max];
-  /// `target` (optional) draws a dashed line. Each bar carries data-label / data-value.
-  function barChart(host, items, { max, target, title }) {
+  /// `target` (optional) draws a dashed line labelled `targetText`. Each bar carries data-label /
+  /// data-value.
+  function barChart(host, items, { max, target, targetText, title }) {
     const width = Math.max(320, 60 + items.length * 70), height = 220, top = 16, bottom = 40, left = 44;
     const plot = height - top - bottom;
-    const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img',
-                            'aria-label': title });
+    // Natural size (scaled down on narrow screens by CSS max-width), so text never balloons.
+    const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width: String(width),
+                            height: String(height), role: 'img', 'aria-label': title });
     svg.appendChild(el('title', {}, title));
     const scale = (v) => top + plot - (max > 0 ? (v / max) * plot : 0);
     svg.appendChild(el('line', { x1: left, y1: top + plot, x2: width - 8, y2: top + plot, class: 'axis' }));
@@ -40,6 +42,8 @@
       const y = scale(target);
       svg.appendChild(el('line', { x1: left, y1: y, x2: width - 8, y2: y, class: 'target',
                                    'data-target': String(target) }));
+      svg.appendChild(el('text', { x: width - 8, y: y - 4, 'text-anchor': 'end', class: 'target-label' },
+                         'meta ' + (targetText || String(target))));
     }
     if (!items.length) {
       svg.appendChild(el('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle', class: 'empty' },
@@ -65,13 +69,26 @@
     card('kpi-fallbacks', String(k.answers.fallbacks));
     barChart($('chart-daily'), k.daily.map((d) => ({
       label: d.date.slice(5), value: Math.round(100 * d.deflection_rate), text: pct(d.deflection_rate) })),
-      { max: 100, target: 100 * k.deflection.target, title: 'Deflexión por día, en porcentaje' });
+      { max: 100, target: 100 * k.deflection.target, targetText: pct(k.deflection.target),
+        title: 'Deflexión por día, en porcentaje' });
+    const surveyed = k.daily.filter((d) => d.surveys > 0);
+    barChart($('chart-csat-daily'), surveyed.map((d) => ({
+      label: d.date.slice(5), value: Number(d.csat_average.toFixed(2)), text: d.csat_average.toFixed(2) })),
+      { max: 5, target: k.csat.target, targetText: k.csat.target + ' / 5',
+        title: 'CSAT medio por día, de 1 a 5' });
     barChart($('chart-csat'), k.csat.distribution.map((n, i) => ({
       label: String(i + 1), value: n, text: String(n) })),
       { max: Math.max(1, ...k.csat.distribution), title: 'Respuestas por puntuación de 1 a 5' });
     barChart($('chart-intents'), k.intents.slice(0, 10).map((c) => ({
       label: c.intent, value: Math.round(100 * c.containment_rate), text: pct(c.containment_rate) })),
-      { max: 100, target: 100 * k.deflection.target, title: 'Contención por intención, en porcentaje' });
+      { max: 100, target: 100 * k.deflection.target, targetText: pct(k.deflection.target),
+        title: 'Contención por intención, en porcentaje' });
+    const providers = Object.entries(k.answers.by_provider || {}).sort((a, b) => b[1] - a[1]);
+    const answerBars = providers.map(([name, n]) => ({ label: name, value: n, text: String(n) }));
+    answerBars.push({ label: 'respaldos', value: k.answers.fallbacks, text: String(k.answers.fallbacks) });
+    barChart($('chart-providers'), k.answers.total ? answerBars : [],
+      { max: Math.max(1, ...answerBars.map((b) => b.value)),
+        title: 'Respuestas por proveedor y respaldos del proveedor' });
     const lat = k.latency_ms;
     barChart($('chart-latency'), [['p50', lat.p50], ['p95', lat.p95], ['p99', lat.p99]].map(([l, v]) => ({
       label: l, value: v, text: v + ' ms' })),
