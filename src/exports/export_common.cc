@@ -5,26 +5,32 @@
 
 namespace atiende::exports::detail {
 
-Status check_deps(const ExportDeps& deps, const ExportOptions& options) {
+Result<ExportReport> for_each_consenting_session(
+    const ExportDeps& deps, const ExportOptions& options,
+    const std::function<Status(const store::Session&, ExportReport&)>& visit) {
   if (!deps.conversations || !deps.anonymizer || !deps.clock) {
     return Status::invalid_argument("export needs the conversation store, anonymizer and clock");
   }
   if (options.to_ms <= options.from_ms) {
     return Status::invalid_argument("export range is empty (to must be after from)");
   }
-  return {};
-}
-
-Status for_each_session(store::ConversationStore& conversations, const ExportOptions& options,
-                        const std::function<Status(const store::Session&)>& visit) {
+  ExportReport report;
   store::SessionQuery query;
   query.from_ms = options.from_ms;
   query.to_ms = options.to_ms;
   query.limit = 500;
   for (;;) {
-    ATIENDE_ASSIGN_OR_RETURN(std::vector<store::Session> page, conversations.list_sessions(query));
-    for (const auto& session : page) ATIENDE_RETURN_IF_ERROR(visit(session));
-    if (static_cast<int64_t>(page.size()) < query.limit) return {};
+    ATIENDE_ASSIGN_OR_RETURN(std::vector<store::Session> page,
+                             deps.conversations->list_sessions(query));
+    for (const auto& session : page) {
+      ++report.sessions;
+      if (!session.consent) {
+        ++report.no_consent;
+        continue;
+      }
+      ATIENDE_RETURN_IF_ERROR(visit(session, report));
+    }
+    if (static_cast<int64_t>(page.size()) < query.limit) return report;
     query.offset += query.limit;
   }
 }

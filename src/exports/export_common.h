@@ -14,12 +14,12 @@
 
 namespace atiende::exports::detail {
 
-/// invalid_argument when a dependency is missing or the range is empty.
-Status check_deps(const ExportDeps& deps, const ExportOptions& options);
-
-/// Calls `visit` for every session created in the options' range, oldest first, a page at a time.
-Status for_each_session(store::ConversationStore& conversations, const ExportOptions& options,
-                        const std::function<Status(const store::Session&)>& visit);
+/// Checks the deps and range, then calls `visit` for every session created in the options' range
+/// whose customer consented, oldest first, a page at a time. Counts `sessions` and `no_consent`
+/// in the returned report; `visit` counts the rest. A `visit` error stops the run.
+Result<ExportReport> for_each_consenting_session(
+    const ExportDeps& deps, const ExportOptions& options,
+    const std::function<Status(const store::Session&, ExportReport&)>& visit);
 
 /// Anonymizes the texts of one record with one pseudonym scope; std::nullopt when any fails.
 class RecordAnonymizer {

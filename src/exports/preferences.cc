@@ -66,17 +66,12 @@ std::vector<Pair> find_pairs(const std::vector<store::Message>& messages,
 
 Result<ExportReport> export_preferences(const ExportDeps& deps, const ExportOptions& options,
                                         const LineSink& sink) {
-  ATIENDE_RETURN_IF_ERROR(detail::check_deps(deps, options));
-  const std::string exported_at = format_iso8601(deps.clock->now());
-  ExportReport report;
+  // Checked (with the other deps) by for_each_consenting_session before any record is made.
+  const std::string exported_at = deps.clock ? format_iso8601(deps.clock->now()) : "";
   detail::Deduplicator dedup;
-  store::ConversationStore& store = *deps.conversations;
-  Status status = detail::for_each_session(store, options, [&](const store::Session& session) -> Status {
-    ++report.sessions;
-    if (!session.consent) {
-      ++report.no_consent;
-      return {};
-    }
+  return detail::for_each_consenting_session(
+      deps, options, [&](const store::Session& session, ExportReport& report) -> Status {
+    store::ConversationStore& store = *deps.conversations;
     ATIENDE_ASSIGN_OR_RETURN(auto feedback, store.feedback_of(session.id));
     std::map<std::string, std::string> rating;
     for (const auto& f : feedback) rating[f.message_id] = f.rating;
@@ -117,8 +112,6 @@ Result<ExportReport> export_preferences(const ExportDeps& deps, const ExportOpti
     }
     return {};
   });
-  if (!status.ok()) return status;
-  return report;
 }
 
 }  // namespace atiende::exports

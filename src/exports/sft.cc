@@ -26,21 +26,16 @@ bool eligible(const store::Session& session, const std::optional<store::Survey>&
 
 Result<ExportReport> export_sft(const ExportDeps& deps, const ExportOptions& options,
                                 const LineSink& sink) {
-  ATIENDE_RETURN_IF_ERROR(detail::check_deps(deps, options));
   if (options.min_csat < 1 || options.min_csat > 5) {
     return Status::invalid_argument("--min-csat must be between 1 and 5 (got " +
                                     std::to_string(options.min_csat) + ")");
   }
-  const std::string exported_at = format_iso8601(deps.clock->now());
-  ExportReport report;
+  // Checked (with the other deps) by for_each_consenting_session before any record is made.
+  const std::string exported_at = deps.clock ? format_iso8601(deps.clock->now()) : "";
   detail::Deduplicator dedup;
-  store::ConversationStore& store = *deps.conversations;
-  Status status = detail::for_each_session(store, options, [&](const store::Session& session) -> Status {
-    ++report.sessions;
-    if (!session.consent) {
-      ++report.no_consent;
-      return {};
-    }
+  return detail::for_each_consenting_session(
+      deps, options, [&](const store::Session& session, ExportReport& report) -> Status {
+    store::ConversationStore& store = *deps.conversations;
     ATIENDE_ASSIGN_OR_RETURN(auto survey, store.survey_of(session.id));
     ATIENDE_ASSIGN_OR_RETURN(auto messages, store.messages(session.id));
     ATIENDE_ASSIGN_OR_RETURN(auto feedback, store.feedback_of(session.id));
@@ -96,8 +91,6 @@ Result<ExportReport> export_sft(const ExportDeps& deps, const ExportOptions& opt
     ++report.written;
     return {};
   });
-  if (!status.ok()) return status;
-  return report;
 }
 
 }  // namespace atiende::exports

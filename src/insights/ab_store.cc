@@ -6,6 +6,7 @@
 #include "common/crypto.h"
 #include "common/strings.h"
 #include "store/migrations.h"
+#include "store/sqlite_rows.h"
 
 namespace atiende::insights {
 namespace {
@@ -67,30 +68,6 @@ AbItem read_item(const Statement& row) {
   return item;
 }
 
-template <typename T, typename Bind, typename Read>
-Result<std::vector<T>> collect(SqliteDatabase& database, const std::string& sql, Bind bind,
-                               Read read) {
-  std::vector<T> out;
-  Status status = database.with_connection([&](SqliteDatabase& db) -> Status {
-    ATIENDE_ASSIGN_OR_RETURN(auto statement, db.prepare(sql));
-    bind(statement);
-    for (;;) {
-      ATIENDE_ASSIGN_OR_RETURN(bool has_row, statement.step());
-      if (!has_row) return {};
-      out.push_back(read(statement));
-    }
-  });
-  if (!status.ok()) return status;
-  return out;
-}
-
-template <typename T>
-Result<std::optional<T>> first_of(Result<std::vector<T>> rows) {
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return std::optional<T>{};
-  return std::optional<T>(std::move(rows->front()));
-}
-
 class SqliteAbStore final : public AbStore {
  public:
   explicit SqliteAbStore(std::shared_ptr<SqliteDatabase> db) : db_(std::move(db)) {}
@@ -122,25 +99,25 @@ class SqliteAbStore final : public AbStore {
   }
 
   Result<std::vector<AbStudy>> list_studies() override {
-    return collect<AbStudy>(
+    return store::collect_rows<AbStudy>(
         *db_, std::string(kStudyColumns) + " ORDER BY s.created_ms DESC, s.id",
         [](Statement&) {}, read_study);
   }
 
   Result<std::optional<AbStudy>> get_study(const std::string& id) override {
-    return first_of(collect<AbStudy>(
+    return store::first_row(store::collect_rows<AbStudy>(
         *db_, std::string(kStudyColumns) + " WHERE s.id = ?",
         [&](Statement& st) { st.bind(1, id); }, read_study));
   }
 
   Result<std::vector<AbItem>> items(const std::string& study_id) override {
-    return collect<AbItem>(
+    return store::collect_rows<AbItem>(
         *db_, std::string(kItemColumns) + " WHERE study_id = ? ORDER BY ordinal, id",
         [&](Statement& st) { st.bind(1, study_id); }, read_item);
   }
 
   Result<std::optional<AbItem>> get_item(const std::string& item_id) override {
-    return first_of(collect<AbItem>(
+    return store::first_row(store::collect_rows<AbItem>(
         *db_, std::string(kItemColumns) + " WHERE id = ?",
         [&](Statement& st) { st.bind(1, item_id); }, read_item));
   }
@@ -160,7 +137,7 @@ class SqliteAbStore final : public AbStore {
   }
 
   Result<std::vector<AbVote>> votes(const std::string& study_id) override {
-    return collect<AbVote>(
+    return store::collect_rows<AbVote>(
         *db_,
         "SELECT v.item_id, v.rater, v.outcome, v.comment, v.created_ms FROM ab_votes v "
         "JOIN ab_items i ON i.id = v.item_id WHERE i.study_id = ? ORDER BY i.ordinal, v.rater",

@@ -1,6 +1,7 @@
 #include "store/conversations.h"
 
 #include "store/migrations.h"
+#include "store/sqlite_rows.h"
 
 namespace atiende::store {
 namespace {
@@ -77,24 +78,6 @@ Message read_message(const Statement& row) {
   return m;
 }
 
-/// Runs a query and collects every row with `read`.
-template <typename T, typename Bind, typename Read>
-Result<std::vector<T>> collect(SqliteDatabase& database, const std::string& sql, Bind bind,
-                               Read read) {
-  std::vector<T> out;
-  Status status = database.with_connection([&](SqliteDatabase& db) -> Status {
-    ATIENDE_ASSIGN_OR_RETURN(auto statement, db.prepare(sql));
-    bind(statement);
-    for (;;) {
-      ATIENDE_ASSIGN_OR_RETURN(bool has_row, statement.step());
-      if (!has_row) return {};
-      out.push_back(read(statement));
-    }
-  });
-  if (!status.ok()) return status;
-  return out;
-}
-
 class SqliteConversationStore final : public ConversationStore {
  public:
   explicit SqliteConversationStore(std::shared_ptr<SqliteDatabase> db) : db_(std::move(db)) {}
@@ -115,12 +98,9 @@ class SqliteConversationStore final : public ConversationStore {
   }
 
   Result<std::optional<Session>> get_session(const std::string& id) override {
-    auto rows = collect<Session>(
+    return first_row(collect_rows<Session>(
         *db_, std::string(kSessionColumns) + " WHERE id = ?",
-        [&](Statement& st) { st.bind(1, id); }, read_session);
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) return std::optional<Session>{};
-    return std::optional<Session>(std::move(rows->front()));
+        [&](Statement& st) { st.bind(1, id); }, read_session));
   }
 
   Status update_session(const Session& s) override {
@@ -143,7 +123,7 @@ class SqliteConversationStore final : public ConversationStore {
     if (!q.status.empty()) sql += " AND status = ?3";
     if (!q.customer_ref.empty()) sql += " AND customer_ref = ?4";
     sql += " ORDER BY created_ms, id LIMIT ?5 OFFSET ?6";
-    return collect<Session>(
+    return collect_rows<Session>(
         *db_, sql,
         [&](Statement& st) {
           st.bind(1, q.from_ms).bind(2, q.to_ms);
@@ -183,18 +163,15 @@ class SqliteConversationStore final : public ConversationStore {
   }
 
   Result<std::vector<Message>> messages(const std::string& session_id) override {
-    return collect<Message>(
+    return collect_rows<Message>(
         *db_, std::string(kMessageColumns) + " WHERE session_id = ? ORDER BY seq",
         [&](Statement& st) { st.bind(1, session_id); }, read_message);
   }
 
   Result<std::optional<Message>> get_message(const std::string& message_id) override {
-    auto rows = collect<Message>(
+    return first_row(collect_rows<Message>(
         *db_, std::string(kMessageColumns) + " WHERE id = ?",
-        [&](Statement& st) { st.bind(1, message_id); }, read_message);
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) return std::optional<Message>{};
-    return std::optional<Message>(std::move(rows->front()));
+        [&](Statement& st) { st.bind(1, message_id); }, read_message));
   }
 
   Status put_feedback(const Feedback& f) override {
@@ -212,7 +189,7 @@ class SqliteConversationStore final : public ConversationStore {
   }
 
   Result<std::vector<Feedback>> feedback_of(const std::string& session_id) override {
-    return collect<Feedback>(
+    return collect_rows<Feedback>(
         *db_,
         "SELECT session_id, message_id, rating, comment, created_ms FROM feedback "
         "WHERE session_id = ? ORDER BY created_ms, message_id",
@@ -238,17 +215,14 @@ class SqliteConversationStore final : public ConversationStore {
   }
 
   Result<std::optional<Survey>> survey_of(const std::string& session_id) override {
-    auto rows = collect<Survey>(
+    return first_row(collect_rows<Survey>(
         *db_,
         "SELECT session_id, csat, comment, resolved, created_ms FROM surveys WHERE session_id = ?",
         [&](Statement& st) { st.bind(1, session_id); },
         [](const Statement& row) {
           return Survey{row.column_text(0), row.column_int(1), row.column_text(2),
                         row.column_int(3) != 0, row.column_int(4)};
-        });
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) return std::optional<Survey>{};
-    return std::optional<Survey>(std::move(rows->front()));
+        }));
   }
 
   Result<int64_t> delete_sessions(const std::vector<std::string>& session_ids) override {
