@@ -19,6 +19,7 @@ namespace asio = boost::asio;
 
 struct IoRunner::Impl {
   explicit Impl(int concurrency) : ioc(concurrency), work(asio::make_work_guard(ioc)) {}
+  // With one thread the io_context is told so (concurrency hint 1): Asio then skips some locking.
   asio::io_context ioc;
   asio::executor_work_guard<asio::io_context::executor_type> work;
   std::vector<std::thread> threads;
@@ -37,7 +38,10 @@ IoRunner::~IoRunner() {
 }
 
 void IoRunner::spawn(std::function<Awaitable<void>()> make) {
-  asio::co_spawn(asio::make_strand(impl_->ioc),
+  // One thread already runs handlers one at a time: a strand would only add a dispatch per step.
+  Executor executor = impl_->threads.size() == 1 ? Executor(impl_->ioc.get_executor())
+                                                 : Executor(asio::make_strand(impl_->ioc));
+  asio::co_spawn(executor,
                  [make = std::move(make)]() -> Awaitable<void> { co_await make(); },
                  [](std::exception_ptr error) {
                    if (!error) return;

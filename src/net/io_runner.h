@@ -20,8 +20,8 @@ class IoRunner {
   IoRunner(const IoRunner&) = delete;
   IoRunner& operator=(const IoRunner&) = delete;
 
-  /// Runs the coroutine made by `make` on its own strand (its handlers never run concurrently with
-  /// each other, as net/http_stream.h requires), starting on one of the runner's threads. An
+  /// Runs the coroutine made by `make` so that its handlers never run concurrently with each other
+  /// (as net/http_stream.h requires): on its own strand, or directly with a single thread. An
   /// exception escaping the coroutine is logged and swallowed. Thread-safe.
   void spawn(std::function<Awaitable<void>()> make);
 
