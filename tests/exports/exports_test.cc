@@ -4,16 +4,13 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "agent/json_schema.h"
 #include "common/files.h"
 #include "common/json.h"
 #include "exports/exports.h"
 #include "privacy/anonymizer.h"
-#include "store/sqlite_database.h"
+#include "store/temp_database.h"
 
 namespace atiende::exports {
 namespace {
@@ -39,13 +36,12 @@ ExportOptions with_csat(int64_t min_csat) {
 
 class ExportsTest : public ::testing::Test {
  protected:
+  atiende::testing::TempDatabase temp_{"exports"};  // first: closes last
+
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("atiende_exports_" + std::to_string(::getpid()) + ".db");
-    std::filesystem::remove(path_);
-    auto db = store::SqliteDatabase::open(path_.string());
-    ASSERT_TRUE(db.ok());
-    auto conversations = store::open_sqlite_conversations(*db);
+    const auto& db = temp_.db();
+    ASSERT_TRUE(db);
+    auto conversations = store::open_sqlite_conversations(db);
     ASSERT_TRUE(conversations.ok());
     store_ = std::move(*conversations);
     auto anonymizer = privacy::Anonymizer::create(privacy::AnonymizerOptions{}, map_env({}));
@@ -55,7 +51,6 @@ class ExportsTest : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
   }
 
   void session(const std::string& id, bool consent, const std::string& status = "open") {
@@ -110,7 +105,6 @@ class ExportsTest : public ::testing::Test {
     return lines;
   }
 
-  std::filesystem::path path_;
   std::unique_ptr<store::ConversationStore> store_;
   std::unique_ptr<privacy::Anonymizer> anonymizer_;
   FakeClock clock_{1'795'100'000'000};

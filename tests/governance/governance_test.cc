@@ -1,14 +1,11 @@
 // Retention and erasure over a real SQLite conversation store and audit log (fake clock).
 
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "audit/audit_log.h"
 #include "common/json.h"
 #include "governance/governance.h"
-#include "store/sqlite_database.h"
+#include "store/temp_database.h"
 
 namespace atiende::governance {
 namespace {
@@ -18,16 +15,15 @@ constexpr int64_t kDay = 86'400'000;
 
 class GovernanceTest : public ::testing::Test {
  protected:
+  atiende::testing::TempDatabase temp_{"governance"};  // first: closes last
+
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("atiende_governance_" + std::to_string(::getpid()) + ".db");
-    std::filesystem::remove(path_);
-    auto db = store::SqliteDatabase::open(path_.string());
-    ASSERT_TRUE(db.ok());
-    auto conversations = store::open_sqlite_conversations(*db);
+    const auto& db = temp_.db();
+    ASSERT_TRUE(db);
+    auto conversations = store::open_sqlite_conversations(db);
     ASSERT_TRUE(conversations.ok());
     conversations_ = std::move(*conversations);
-    auto audit = audit::AuditLog::open(*db, std::string(32, 'k'), clock_);
+    auto audit = audit::AuditLog::open(db, std::string(32, 'k'), clock_);
     ASSERT_TRUE(audit.ok());
     audit_ = std::move(*audit);
     deps_ = {conversations_.get(), audit_.get(), nullptr, &clock_};
@@ -35,7 +31,6 @@ class GovernanceTest : public ::testing::Test {
   void TearDown() override {
     conversations_.reset();
     audit_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
   }
 
   /// A session of `customer` ("" = anonymous) created and last updated `age_days` ago, with one
@@ -62,7 +57,6 @@ class GovernanceTest : public ::testing::Test {
     return s.ok() && s->has_value();
   }
 
-  std::filesystem::path path_;
   FakeClock clock_{1'795'000'000'000};
   std::unique_ptr<store::ConversationStore> conversations_;
   std::unique_ptr<audit::AuditLog> audit_;

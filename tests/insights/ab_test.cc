@@ -3,14 +3,13 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <set>
 
 #include "common/json.h"
 #include "insights/ab_import.h"
 #include "insights/ab_summary.h"
+#include "store/temp_database.h"
 
 namespace atiende::insights {
 namespace {
@@ -45,19 +44,17 @@ AbImportOptions pair(std::string first, std::string second, int64_t max_items = 
 
 class AbTest : public ::testing::Test {
  protected:
+  atiende::testing::TempDatabase temp_{"ab"};  // first: closes last
+
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("atiende_ab_" + std::to_string(::getpid()) + ".db");
-    std::filesystem::remove(path_);
-    auto db = store::SqliteDatabase::open(path_.string());
-    ASSERT_TRUE(db.ok());
-    auto opened = open_sqlite_ab_store(*db);
+    const auto& db = temp_.db();
+    ASSERT_TRUE(db);
+    auto opened = open_sqlite_ab_store(db);
     ASSERT_TRUE(opened.ok()) << opened.status().to_string();
     store_ = std::move(*opened);
   }
   void TearDown() override {
     store_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
   }
 
   AbImportResult import(const std::string& json, AbImportOptions options = {}) {
@@ -70,7 +67,6 @@ class AbTest : public ::testing::Test {
     ASSERT_TRUE(store_->put_vote({item.id, rater, outcome, comment, clock_.unix_millis()}).ok());
   }
 
-  std::filesystem::path path_;
   std::unique_ptr<AbStore> store_;
   FakeClock clock_;
   SeededRandom random_{7};

@@ -2,13 +2,10 @@
 // deflection, CSAT, thumbs, containment, gaps and latency are known.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "common/json.h"
 #include "insights/kpis.h"
-#include "store/sqlite_database.h"
+#include "store/temp_database.h"
 
 namespace atiende::insights {
 namespace {
@@ -18,19 +15,17 @@ constexpr int64_t kStart = 1'795'000'000'000;  // 2026-11-18
 
 class KpisTest : public ::testing::Test {
  protected:
+  atiende::testing::TempDatabase temp_{"kpis"};  // first: closes last
+
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("atiende_kpis_" + std::to_string(::getpid()) + ".db");
-    std::filesystem::remove(path_);
-    auto db = store::SqliteDatabase::open(path_.string());
-    ASSERT_TRUE(db.ok());
-    auto conversations = store::open_sqlite_conversations(*db);
+    const auto& db = temp_.db();
+    ASSERT_TRUE(db);
+    auto conversations = store::open_sqlite_conversations(db);
     ASSERT_TRUE(conversations.ok());
     store_ = std::move(*conversations);
   }
   void TearDown() override {
     store_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
   }
 
   void session(const std::string& id, int64_t created_ms, const std::string& status = "open") {
@@ -67,7 +62,6 @@ class KpisTest : public ::testing::Test {
     ASSERT_TRUE(store_->put_feedback({session_id, message_id, rating, "", kStart}).ok());
   }
 
-  std::filesystem::path path_;
   std::unique_ptr<store::ConversationStore> store_;
   int counter_ = 0;
 };
