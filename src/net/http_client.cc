@@ -3,6 +3,7 @@
 #include <utility>  // before Asio (Boost 1.74)
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -78,6 +79,13 @@ struct HttpStream::Impl : std::enable_shared_from_this<HttpStream::Impl> {
   std::unique_ptr<beast::tcp_stream> tcp;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
   asio::steady_timer* sleeping = nullptr;
+  // Body reads are timed by one watchdog per stream (watch_body) instead of Beast's per-operation
+  // timer: a token stream reads every few tens of milliseconds, and arming that timer for each
+  // read cost a timer start, a cancel and an extra handler per token.
+  std::unique_ptr<asio::steady_timer> watchdog;
+  bool watching = false;
+  bool body_timed_out = false;
+  Clock::time_point body_wait_started;
   beast::flat_buffer buffer;
   std::optional<http::response_parser<http::buffer_body>> parser;
   HttpResponse head;
@@ -89,6 +97,8 @@ struct HttpStream::Impl : std::enable_shared_from_this<HttpStream::Impl> {
 
   void close_now() {
     if (sleeping) sleeping->cancel();
+    if (watchdog) watchdog->cancel();
+    watching = false;  // the cancelled watchdog ends; the next body read starts a fresh one
     if (!connected()) return;
     boost::system::error_code ignored;
     lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -123,7 +133,50 @@ struct HttpStream::Impl : std::enable_shared_from_this<HttpStream::Impl> {
   Awaitable<Status> send_and_read_head();
   Awaitable<Result<size_t>> read_piece();
   Awaitable<Status> read_error_body();
+  /// Starts watch_body once per connection; Beast's own timer is switched off for body reads.
+  void watch_body_reads();
 };
+
+namespace {
+
+/// Closes the connection when a body read waits longer than the idle timeout (or past the total
+/// deadline). Sleeps until the current wait would expire, so it wakes about once per idle period
+/// however many pieces arrive in between.
+Awaitable<void> watch_body(std::weak_ptr<HttpStream::Impl> weak) {
+  while (true) {
+    asio::steady_timer* timer = nullptr;
+    {
+      auto impl = weak.lock();
+      if (!impl || impl->done || !impl->connected()) {
+        if (impl) impl->watching = false;
+        co_return;
+      }
+      Clock::time_point due = impl->body_wait_started + impl->options.idle_timeout;
+      if (impl->deadline < due) due = impl->deadline;
+      if (Clock::now() >= due) {
+        impl->watching = false;
+        impl->body_timed_out = true;
+        impl->close_now();
+        co_return;
+      }
+      timer = impl->watchdog.get();
+      timer->expires_at(due);
+    }
+    boost::system::error_code ec;
+    co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted) co_return;  // closed (close_now reset `watching`)
+  }
+}
+
+}  // namespace
+
+void HttpStream::Impl::watch_body_reads() {
+  lowest().expires_never();
+  if (watching) return;
+  if (!watchdog) watchdog = std::make_unique<asio::steady_timer>(ex);
+  watching = true;
+  asio::co_spawn(ex, watch_body(weak_from_this()), asio::detached);
+}
 
 #define NET_CO_RETURN_IF_ERROR(expr)   \
   do {                                 \
@@ -240,7 +293,11 @@ Awaitable<Result<size_t>> HttpStream::Impl::read_piece() {
     if (parser->is_done()) co_return size_t{0};
     parser->get().body().data = piece;
     parser->get().body().size = sizeof piece;
-    NET_CO_RETURN_IF_ERROR(arm(options.idle_timeout, "waiting for body data"));
+    if (deadline <= Clock::now()) {
+      co_return Status::deadline_exceeded("HTTP total timeout exceeded waiting for body data");
+    }
+    body_wait_started = Clock::now();
+    watch_body_reads();
     boost::system::error_code ec;
     if (tls) {
       ec = co_await read_some(*tls, buffer, *parser);
@@ -251,6 +308,9 @@ Awaitable<Result<size_t>> HttpStream::Impl::read_piece() {
     if (ec == http::error::end_of_stream && parser->is_done()) ec = {};
     if (ec) {
       if (ec == asio::ssl::error::stream_truncated && parser->is_done()) co_return size_t{0};
+      if (body_timed_out && !cancel.cancelled()) {
+        co_return Status::deadline_exceeded("HTTP timeout reading the response body (" + url.origin() + ")");
+      }
       co_return io_error(ec, "reading the response body");
     }
     const size_t n = sizeof piece - parser->get().body().size;

@@ -96,6 +96,26 @@ TEST(HttpClient, IdleTimeoutBetweenChunks) {
   EXPECT_TRUE(server.wait_for_disconnects(1, milliseconds(5000)));
 }
 
+TEST(HttpClient, TotalTimeoutWhileTheBodyStalls) {
+  // The body watchdog also enforces the total deadline when it comes before the idle timeout.
+  ScriptedHttpServer server;
+  server.enqueue(ScriptedResponse().chunk("a").chunk("b").stall());
+  HttpClient client;
+  RequestOptions o = fast_options();
+  o.idle_timeout = milliseconds(5000);
+  o.total_timeout = milliseconds(200);
+  std::string got;
+  const auto started = std::chrono::steady_clock::now();
+  auto res = client.fetch({"GET", server.base_url() + "/", {}, ""}, o, [&](std::string_view c) {
+    got += c;
+    return true;
+  });
+  EXPECT_EQ(res.status().code(), StatusCode::kDeadlineExceeded) << res.status().to_string();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, milliseconds(2000));
+  EXPECT_EQ(got, "ab");
+  EXPECT_TRUE(server.wait_for_disconnects(1, milliseconds(5000)));
+}
+
 TEST(HttpClient, TotalTimeoutWhenTheServerNeverAnswers) {
   ScriptedHttpServer server;
   server.enqueue(ScriptedResponse().stall_before_head());
