@@ -25,10 +25,43 @@ struct IoRunner::Impl {
   std::vector<std::thread> threads;
 };
 
+namespace {
+
+/// The after_ready_handlers() hooks of the current runner thread (null on other threads).
+thread_local std::vector<std::function<void()>>* t_hooks = nullptr;
+
+/// Handlers run in one burst at most, so hooks (e.g. batched socket writes) wait ~1-2 ms at most.
+constexpr int kMaxBurst = 512;
+
+/// A runner thread: runs a burst of ready handlers, then the hooks they queued, then waits.
+void run_in_bursts(asio::io_context& ioc) {
+  std::vector<std::function<void()>> hooks;
+  std::vector<std::function<void()>> running;
+  t_hooks = &hooks;
+  while (ioc.run_one() > 0) {
+    for (int i = 1; i < kMaxBurst && ioc.poll_one() > 0; ++i) {
+    }
+    while (!hooks.empty()) {
+      running.swap(hooks);
+      for (auto& hook : running) hook();
+      running.clear();
+    }
+  }
+  t_hooks = nullptr;
+}
+
+}  // namespace
+
 IoRunner::IoRunner(int threads) : impl_(std::make_unique<Impl>(std::max(1, threads))) {
   for (int i = 0; i < std::max(1, threads); ++i) {
-    impl_->threads.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
+    impl_->threads.emplace_back([impl = impl_.get()] { run_in_bursts(impl->ioc); });
   }
+}
+
+bool IoRunner::after_ready_handlers(std::function<void()> hook) {
+  if (t_hooks == nullptr) return false;
+  t_hooks->push_back(std::move(hook));
+  return true;
 }
 
 IoRunner::~IoRunner() {

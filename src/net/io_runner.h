@@ -27,6 +27,13 @@ class IoRunner {
 
   int threads() const;
 
+  /// On a runner thread: queues `hook` to run once the handlers that are ready now have run
+  /// (before the thread waits for more events) and returns true. On any other thread: returns
+  /// false and drops `hook`. Lets a producer batch per-event work over a burst of events, e.g.
+  /// many streamed tokens written to their sockets with one wake-up of the writing thread instead
+  /// of one per token.
+  static bool after_ready_handlers(std::function<void()> hook);
+
   struct Impl;
 
  private:
