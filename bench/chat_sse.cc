@@ -1,0 +1,466 @@
+// Chat concurrency benchmark: N customers chatting at once over SSE with the real `atiende serve`
+// binary, whose `openai` provider talks to a scripted upstream that streams `--rate` tokens per
+// second per answer. Three processes besides the server, all on this machine:
+//   - upstream (forked, one thread, Asio): an OpenAI-compatible /v1/chat/completions that streams
+//     `--tokens` tokens per answer, each token carrying its send time (steady clock, shared by
+//     all processes) and a citation "[1]" so the engine's grounding releases it at once;
+//   - server: `atiende serve --port 0` on a fresh data dir with one FAQ, llm.provider = openai;
+//   - client (forked, one thread, Asio): N chats, each creates a session, then asks question after
+//     question (SSE), and measures every token's delay from the upstream's write to its read.
+// The parent samples the server's threads and RSS from /proc while all chats are streaming.
+//
+//   build-p/bench/bench_chat_sse --binary build-p/atiende [--chats 2000] [--seconds 40]
+//       [--warmup 15] [--rate 20] [--tokens 100] [--io-threads 2] [--workers 4] [--llm-threads 1]
+
+#include <utility>  // before Asio (Boost 1.74)
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "common/json.h"
+
+extern char** environ;
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using atiende::Json;
+
+namespace {
+
+struct Args {
+  std::string binary;
+  int chats = 2000;
+  int seconds = 40;  ///< whole client run
+  int warmup = 15;   ///< seconds before delays count (sessions created, chats staggered in)
+  int rate = 20;     ///< tokens per second per answer
+  int tokens = 100;  ///< tokens per answer
+  int io_threads = 2;
+  int workers = 4;
+  int llm_threads = 1;
+};
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const double rank = p / 100.0 * static_cast<double>(values.size() - 1);
+  return values[static_cast<size_t>(std::llround(rank))];
+}
+
+/// A field ("Threads", "VmRSS", "VmHWM") of /proc/<pid>/status, as a number (kB for memory).
+double proc_status(pid_t pid, const std::string& key) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(key + ":", 0) == 0) return std::stod(line.substr(key.size() + 1));
+  }
+  return 0;
+}
+
+/// CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(paren + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; fields >> field && i <= 15; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+/// Reads an HTTP request head (and a Content-Length body) from `socket`; false on EOF/error.
+asio::awaitable<bool> read_request(tcp::socket& socket, std::string& buffer) {
+  boost::system::error_code ec;
+  char data[4096];
+  while (true) {
+    const size_t head_end = buffer.find("\r\n\r\n");
+    if (head_end != std::string::npos) {
+      size_t length = 0;
+      if (const size_t at = buffer.find("Content-Length: "); at != std::string::npos && at < head_end) {
+        length = std::strtoul(buffer.c_str() + at + 16, nullptr, 10);
+      }
+      if (buffer.size() >= head_end + 4 + length) {
+        buffer.erase(0, head_end + 4 + length);
+        co_return true;
+      }
+    }
+    const size_t n = co_await socket.async_read_some(asio::buffer(data),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return false;
+    buffer.append(data, n);
+  }
+}
+
+// ---------------------------------------------------------------- upstream (child process)
+
+std::string upstream_frame(const std::string& content) {
+  return "data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"model\":\"bench\",\"choices\":"
+         "[{\"index\":0,\"delta\":{\"content\":\"" + content + "\"},\"finish_reason\":null}]}\n\n";
+}
+
+asio::awaitable<void> upstream_answer(tcp::socket socket, Args args) {
+  std::string buffer;
+  if (!co_await read_request(socket, buffer)) co_return;
+  boost::system::error_code ec;
+  static const std::string head =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n";
+  co_await asio::async_write(socket, asio::buffer(head), asio::redirect_error(asio::use_awaitable, ec));
+  asio::steady_timer timer(socket.get_executor());
+  const auto period = std::chrono::microseconds(1'000'000 / std::max(1, args.rate));
+  auto next = std::chrono::steady_clock::now();
+  for (int i = 0; i < args.tokens && !ec; ++i) {
+    next += period;
+    timer.expires_at(next);
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    const std::string frame = upstream_frame(std::to_string(now_us()) + " [1] ");
+    co_await asio::async_write(socket, asio::buffer(frame), asio::redirect_error(asio::use_awaitable, ec));
+  }
+  static const std::string tail =
+      "data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"model\":\"bench\",\"choices\":"
+      "[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+  if (!ec) co_await asio::async_write(socket, asio::buffer(tail), asio::redirect_error(asio::use_awaitable, ec));
+  socket.close(ec);
+}
+
+asio::awaitable<void> upstream_accept(tcp::acceptor& acceptor, Args args) {
+  while (true) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    asio::co_spawn(acceptor.get_executor(), upstream_answer(std::move(socket), args), asio::detached);
+  }
+}
+
+int run_upstream(int port_fd, const Args& args) {
+  asio::io_context ioc(1);
+  tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+  acceptor.listen(4096);
+  const uint16_t port = acceptor.local_endpoint().port();
+  if (write(port_fd, &port, sizeof port) != sizeof port) return 1;
+  asio::co_spawn(ioc, upstream_accept(acceptor, args), asio::detached);
+  ioc.run();  // until the parent kills this process
+  return 0;
+}
+
+// ---------------------------------------------------------------- client (child process)
+
+struct ClientStats {
+  std::vector<double> delays_ms;
+  int sessions = 0;
+  int failed = 0;
+  int turns = 0;
+  int errors = 0;
+  int tokens = 0;
+};
+
+/// One request on a fresh connection ("Connection: close"), calling `on_data` with the response
+/// bytes as they arrive (head included). False when it could not be sent.
+template <typename OnData>
+asio::awaitable<bool> exchange(uint16_t port, const std::string& request, OnData on_data) {
+  auto executor = co_await asio::this_coro::executor;
+  tcp::socket socket(executor);
+  boost::system::error_code ec;
+  co_await socket.async_connect({asio::ip::make_address("127.0.0.1"), port},
+                                asio::redirect_error(asio::use_awaitable, ec));
+  if (!ec) co_await asio::async_write(socket, asio::buffer(request), asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return false;
+  char data[4096];
+  while (true) {
+    const size_t n = co_await socket.async_read_some(asio::buffer(data),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+    on_data(std::string_view(data, n));
+  }
+  co_return true;
+}
+
+std::string post(const std::string& target, const std::string& body, bool sse) {
+  return "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+         (sse ? "Accept: text/event-stream\r\n" : "") +
+         "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
+}
+
+asio::awaitable<void> chat(uint16_t port, int index, const Args& args, ClientStats& stats,
+                           int64_t measure_from_us, int64_t stop_at_us) {
+  // Stagger the chats over the first half of the warmup, like customers arriving.
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  timer.expires_after(std::chrono::microseconds(static_cast<int64_t>(args.warmup) * 500'000 * index /
+                                                std::max(1, args.chats)));
+  co_await timer.async_wait(asio::use_awaitable);
+  std::string created;
+  co_await exchange(port, post("/v1/chat/sessions", "{}", false),
+                    [&](std::string_view d) { created.append(d); });
+  const size_t at = created.find("\"session_id\":\"");
+  if (at == std::string::npos) {
+    ++stats.failed;
+    co_return;
+  }
+  ++stats.sessions;
+  const std::string session = created.substr(at + 14, created.find('"', at + 14) - at - 14);
+  const std::string ask =
+      post("/v1/chat/sessions/" + session + "/messages", R"({"text":"¿Cómo activo la eSIM?"})", true);
+  static const std::string kTokenData = "data: {\"text\":\"";
+  while (now_us() < stop_at_us) {
+    std::string carry;
+    bool done = false;
+    co_await exchange(port, ask, [&](std::string_view d) {
+      const int64_t received = now_us();
+      carry.append(d);
+      size_t start = 0;
+      for (size_t end; (end = carry.find('\n', start)) != std::string::npos; start = end + 1) {
+        if (carry.compare(start, kTokenData.size(), kTokenData) == 0) {
+          const int64_t sent = std::strtoll(carry.c_str() + start + kTokenData.size(), nullptr, 10);
+          if (sent > 0 && received >= measure_from_us && received < stop_at_us) {
+            stats.delays_ms.push_back(static_cast<double>(received - sent) / 1000.0);
+          }
+          ++stats.tokens;
+        } else if (carry.compare(start, 11, "event: done") == 0) {
+          done = true;
+        } else if (carry.compare(start, 12, "event: error") == 0) {
+          ++stats.errors;
+        }
+      }
+      carry.erase(0, start);
+    });
+    if (done) ++stats.turns;
+    else ++stats.errors;
+  }
+}
+
+int run_client(int read_fd, int write_fd, const Args& args) {
+  uint16_t port = 0;
+  if (read(read_fd, &port, sizeof port) != sizeof port) return 1;
+  ClientStats stats;
+  asio::io_context ioc(1);
+  const int64_t start = now_us();
+  const int64_t measure_from = start + static_cast<int64_t>(args.warmup) * 1'000'000;
+  const int64_t stop_at = start + static_cast<int64_t>(args.seconds) * 1'000'000;
+  for (int i = 0; i < args.chats; ++i) {
+    asio::co_spawn(ioc, chat(port, i, args, stats, measure_from, stop_at), asio::detached);
+  }
+  ioc.run();
+  Json out = {{"sessions", stats.sessions},
+              {"sessions_failed", stats.failed},
+              {"turns_done", stats.turns},
+              {"turn_errors", stats.errors},
+              {"tokens_received", stats.tokens},
+              {"tokens_measured", stats.delays_ms.size()},
+              {"measured_seconds", args.seconds - args.warmup},
+              {"delay_p50_ms", percentile(stats.delays_ms, 50)},
+              {"delay_p90_ms", percentile(stats.delays_ms, 90)},
+              {"delay_p99_ms", percentile(stats.delays_ms, 99)},
+              {"delay_max_ms", percentile(stats.delays_ms, 100)}};
+  const std::string text = atiende::dump_json(out);
+  if (write(write_fd, text.data(), text.size()) < 0) return 1;
+  return 0;
+}
+
+// ---------------------------------------------------------------- parent
+
+int run_command(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                int stdout_fd, pid_t* pid_out) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (stdout_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDOUT_FILENO);
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::vector<std::string> env_strings = env;
+  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return -1;
+  if (pid_out) {
+    *pid_out = pid;
+    return 0;
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool parse_args(int argc, char** argv, Args& args) {
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const std::string value = argv[i + 1];
+    if (flag == "--binary") args.binary = value;
+    else if (flag == "--chats") args.chats = std::stoi(value);
+    else if (flag == "--seconds") args.seconds = std::stoi(value);
+    else if (flag == "--warmup") args.warmup = std::stoi(value);
+    else if (flag == "--rate") args.rate = std::stoi(value);
+    else if (flag == "--tokens") args.tokens = std::stoi(value);
+    else if (flag == "--io-threads") args.io_threads = std::stoi(value);
+    else if (flag == "--workers") args.workers = std::stoi(value);
+    else if (flag == "--llm-threads") args.llm_threads = std::stoi(value);
+    else return false;
+  }
+  return !args.binary.empty() && args.warmup < args.seconds;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  if (!parse_args(argc, argv, args)) {
+    std::cerr << "usage: bench_chat_sse --binary PATH/atiende [--chats N] [--seconds S] "
+                 "[--warmup S] [--rate TOK/S] [--tokens N] [--io-threads N] [--workers N] "
+                 "[--llm-threads N]\n";
+    return 2;
+  }
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("atiende-bench-chat-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "faq.jsonl")
+      << R"({"id":"faq-esim","type":"faq","title":"¿Cómo activo la eSIM?","text":"Escanea el código QR desde Ajustes > Datos móviles > Añadir eSIM; queda activa en pocos minutos."})"
+      << "\n";
+  const std::string data = (dir / "data").string();
+  const int quiet = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (run_command({args.binary, "--data", data, "ingest", (dir / "faq.jsonl").string()}, {}, quiet,
+                  nullptr) != 0) {
+    std::cerr << "ingest failed\n";
+    return 1;
+  }
+
+  // Fork the upstream and the client before this process starts any thread.
+  // Close-on-exec pipes: the server must not hold their ends (the parent waits for EOF).
+  int up_pipe[2], to_client[2], to_parent[2];
+  if (pipe2(up_pipe, O_CLOEXEC) != 0 || pipe2(to_client, O_CLOEXEC) != 0 ||
+      pipe2(to_parent, O_CLOEXEC) != 0) {
+    return 1;
+  }
+  const pid_t upstream = fork();
+  if (upstream == 0) {
+    close(to_parent[1]);
+    _exit(run_upstream(up_pipe[1], args));
+  }
+  const pid_t client = fork();
+  if (client == 0) _exit(run_client(to_client[0], to_parent[1], args));
+  close(to_parent[1]);
+  uint16_t upstream_port = 0;
+  if (read(up_pipe[0], &upstream_port, sizeof upstream_port) != sizeof upstream_port) return 1;
+
+  int out_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) return 1;
+  pid_t server = 0;
+  const std::vector<std::string> env = {
+      "ATIENDE_LLM_PROVIDER=openai",
+      "ATIENDE_LLM_BASE_URL=http://127.0.0.1:" + std::to_string(upstream_port) + "/v1",
+      "ATIENDE_LLM_MODEL=bench",
+      "ATIENDE_LLM_IO_THREADS=" + std::to_string(args.llm_threads),
+      "ATIENDE_HTTP_THREADS=" + std::to_string(args.io_threads),
+      "ATIENDE_HTTP_WORKER_THREADS=" + std::to_string(args.workers),
+      "ATIENDE_HTTP_MAX_CONNECTIONS=" + std::to_string(args.chats * 2 + 100),
+      "ATIENDE_HTTP_ACCESS_LOG=false"};
+  if (run_command({args.binary, "serve", "--port", "0", "--data", data}, env, out_pipe[1], &server) != 0) {
+    std::cerr << "could not start " << args.binary << "\n";
+    return 1;
+  }
+  close(out_pipe[1]);
+  std::string line;
+  for (char c; read(out_pipe[0], &c, 1) == 1 && c != '\n';) line += c;
+  const std::string prefix = "listening on http://127.0.0.1:";
+  if (line.rfind(prefix, 0) != 0) {
+    std::cerr << "unexpected first line from the server: " << line << "\n";
+    return 1;
+  }
+  const uint16_t port = static_cast<uint16_t>(std::stoi(line.substr(prefix.size())));
+  const double rss_idle_kb = proc_status(server, "VmRSS");
+  if (write(to_client[1], &port, sizeof port) != sizeof port) return 1;
+
+  // Sample the server while every chat is streaming (the measured window).
+  // CPU time of each process over the same window tells the cost per token whatever the load.
+  double threads_max = 0, rss_max_kb = 0;
+  const auto sample_from = std::chrono::steady_clock::now() + std::chrono::seconds(args.warmup);
+  const auto sample_to = std::chrono::steady_clock::now() + std::chrono::seconds(args.seconds - 1);
+  bool window_started = false;
+  double cpu_from[3] = {0, 0, 0}, cpu_to[3] = {0, 0, 0};
+  const pid_t measured_pids[3] = {server, upstream, client};
+  while (std::chrono::steady_clock::now() < sample_to) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // sampling interval
+    if (std::chrono::steady_clock::now() < sample_from) continue;
+    for (int i = 0; i < 3; ++i) {
+      cpu_to[i] = cpu_seconds(measured_pids[i]);
+      if (!window_started) cpu_from[i] = cpu_to[i];
+    }
+    window_started = true;
+    threads_max = std::max(threads_max, proc_status(server, "Threads"));
+    rss_max_kb = std::max(rss_max_kb, proc_status(server, "VmRSS"));
+  }
+  const double window_s =
+      std::max(1.0, static_cast<double>(args.seconds - 1 - args.warmup) - 0.5);
+  std::string result;
+  char buffer[4096];
+  for (ssize_t n; (n = read(to_parent[0], buffer, sizeof buffer)) > 0;) result.append(buffer, n);
+  int status = 0;
+  waitpid(client, &status, 0);
+  const double hwm_kb = proc_status(server, "VmHWM");
+  kill(server, SIGTERM);
+  waitpid(server, &status, 0);
+  kill(upstream, SIGKILL);
+  waitpid(upstream, &status, 0);
+  fs::remove_all(dir);
+  auto measured = atiende::parse_json(result);
+  // Tokens delivered per second in the window, to turn CPU seconds into microseconds per token.
+  double tokens_per_s = 0;
+  if (measured.ok() && measured->contains("tokens_measured")) {
+    tokens_per_s = (*measured)["tokens_measured"].get<double>() /
+                   std::max(1, args.seconds - args.warmup);
+  }
+  auto cpu_json = [&](int i) {
+    const double cores = (cpu_to[i] - cpu_from[i]) / window_s;
+    return Json{{"cores", cores},
+                {"us_per_token", tokens_per_s > 0 ? cores * 1e6 / tokens_per_s : 0.0}};
+  };
+  Json out = {{"chats", args.chats},
+              {"rate_tokens_per_s_per_chat", args.rate},
+              {"tokens_per_answer", args.tokens},
+              {"seconds", args.seconds},
+              {"warmup_seconds", args.warmup},
+              {"server_threads_max", threads_max},
+              {"server_rss_idle_mb", rss_idle_kb / 1024.0},
+              {"server_rss_max_mb", rss_max_kb / 1024.0},
+              {"server_rss_peak_mb", hwm_kb / 1024.0},
+              {"cpu", {{"server", cpu_json(0)}, {"upstream", cpu_json(1)}, {"client", cpu_json(2)}}},
+              {"client", measured.ok() ? *measured : Json(result)}};
+  std::cout << atiende::dump_json(out, 2) << "\n";
+  return 0;
+}
