@@ -1,7 +1,8 @@
 // SSE concurrency smoke: N concurrent streams on the real http::Server (2 I/O threads), each fed
-// `--rate` tokens per second by one producer thread (a stand-in for the chat engine, which does
-// not exist yet). A forked client process holds the N connections and measures the per-token
-// delay (producer write -> client read). Prints the server process's threads and RSS.
+// `--rate` tokens per second by one producer thread (the HTTP layer alone; bench/chat_sse.cc
+// measures the whole chat path with an LLM provider). A forked client process holds the N
+// connections and measures the per-token delay (producer write -> client read). Prints the server
+// process's threads and RSS.
 //
 //   build/bench/bench_http_sse [--streams 2000] [--seconds 20] [--rate 20] [--io-threads 2]
 
