@@ -43,6 +43,7 @@
 #include <boost/asio/write.hpp>
 
 #include "common/json.h"
+#include "sse_bench_util.h"
 
 extern char** environ;
 
@@ -64,18 +65,8 @@ struct Args {
   int llm_threads = 1;
 };
 
-int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const double rank = p / 100.0 * static_cast<double>(values.size() - 1);
-  return values[static_cast<size_t>(std::llround(rank))];
-}
+using atiende::bench::now_us;
+using atiende::bench::percentile;
 
 /// A field ("Threads", "VmRSS", "VmHWM") of /proc/<pid>/status, as a number (kB for memory).
 double proc_status(pid_t pid, const std::string& key) {

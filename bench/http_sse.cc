@@ -34,6 +34,7 @@
 #include <boost/asio/write.hpp>
 
 #include "common/json.h"
+#include "sse_bench_util.h"
 #include "http/server.h"
 #include "http/sse.h"
 
@@ -42,18 +43,8 @@ using atiende::Json;
 
 namespace {
 
-int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const double rank = p / 100.0 * static_cast<double>(values.size() - 1);
-  return values[static_cast<size_t>(std::llround(rank))];
-}
+using atiende::bench::now_us;
+using atiende::bench::percentile;
 
 size_t thread_count() {
   size_t count = 0;
