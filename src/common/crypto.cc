@@ -89,7 +89,9 @@ bool base64url_decode(std::string_view text, std::string& out) {
       out += static_cast<char>((buffer >> bits) & 0xff);
     }
   }
-  return true;
+  // Canonical encodings only (RFC 4648 §3.5): the left-over pad bits must be zero, so a
+  // signature has exactly one spelling and a changed last character never decodes the same.
+  return (buffer & ((1u << bits) - 1)) == 0;
 }
 
 }  // namespace atiende

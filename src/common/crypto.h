@@ -18,7 +18,8 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 bool constant_time_equals(std::string_view a, std::string_view b);
 /// base64url without padding (RFC 4648 §5), as JWT uses.
 std::string base64url_encode(std::string_view bytes);
-/// Decodes base64url with or without padding; false on invalid input.
+/// Decodes base64url with or without padding; false on invalid input, including a
+/// non-canonical last character (non-zero pad bits).
 bool base64url_decode(std::string_view text, std::string& out);
 
 }  // namespace atiende

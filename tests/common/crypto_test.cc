@@ -25,6 +25,13 @@ TEST(Crypto, Base64UrlRoundTripAndRejects) {
   std::string out;
   EXPECT_FALSE(base64url_decode("ab$d", out));
   EXPECT_FALSE(base64url_decode("a", out));
+  // "Zg" is "f"; "Zh" sets a pad bit: the same byte under another spelling, so rejected
+  // (a JWT signature must not have two spellings that verify).
+  ASSERT_TRUE(base64url_decode("Zg", out));
+  EXPECT_EQ(out, "f");
+  EXPECT_FALSE(base64url_decode("Zh", out));
+  EXPECT_FALSE(base64url_decode("Zm9vYmF", out));  // "fooba" is Zm9vYmE; F sets a pad bit
+  EXPECT_TRUE(base64url_decode("Zm9vYmE=", out) && out == "fooba");
 }
 
 TEST(Crypto, ConstantTimeEquals) {
