@@ -126,7 +126,9 @@ std::vector<CitedSentence> split_cited_answer(std::string_view answer) {
   }
   raw.push_back(std::move(current));
 
-  // 2. Pull out [id, id] markers; marker-only pieces belong to the previous sentence.
+  // 2. Pull out [id, id] markers. Markers before a piece's first word ("... incluido. [1] En
+  //    pospago ...": the marker closes the sentence before it) and marker-only pieces belong to
+  //    the previous sentence.
   std::vector<CitedSentence> out;
   for (const auto& piece : raw) {
     CitedSentence sentence;
@@ -136,9 +138,11 @@ std::vector<CitedSentence> split_cited_answer(std::string_view answer) {
       if (piece[i] == '[') {
         const size_t close = piece.find(']', i + 1);
         if (close != std::string::npos && close > i + 1) {
+          const bool leading = !out.empty() && trim(text).empty();
+          auto& ids = leading ? out.back().cited_ids : sentence.cited_ids;
           for (auto id : split(std::string_view(piece).substr(i + 1, close - i - 1), ',')) {
             id = trim(id);
-            if (!id.empty()) sentence.cited_ids.emplace_back(id);
+            if (!id.empty()) ids.emplace_back(id);
           }
           i = close + 1;
           continue;

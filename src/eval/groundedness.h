@@ -52,7 +52,8 @@ struct GroundednessResult {
 
 /// Splits an answer into sentences (after . ! ? … followed by a space, and at newlines) and pulls
 /// bracketed markers out of them: "Cuesta 10 € [doc1#2, doc3]." gives text "Cuesta 10 € ." with
-/// ids {"doc1#2", "doc3"}. Markers standing alone after a sentence end belong to that sentence.
+/// ids {"doc1#2", "doc3"}. Markers after a sentence end (alone, or before the next sentence's
+/// first word: "Cuesta 10. [1] Incluye...") belong to that sentence.
 std::vector<CitedSentence> split_cited_answer(std::string_view answer);
 
 /// Content tokens used for support (exposed for tests). Invalid UTF-8 gives an error.

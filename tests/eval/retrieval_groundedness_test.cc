@@ -53,6 +53,20 @@ TEST(Groundedness, SplitsSentencesAndPullsOutMarkers) {
   EXPECT_EQ(sentences[2].text, "¡Gracias!");
 }
 
+TEST(Groundedness, AMarkerAfterTheFullStopClosesThePreviousSentence) {
+  // The built-in responder writes "sentence. [1] Next sentence. [2]".
+  const auto sentences = split_cited_answer("Cuesta 59.900 COP al mes. [1] Incluye 20 GB. [2]");
+  ASSERT_EQ(sentences.size(), 2u);
+  EXPECT_EQ(sentences[0].text, "Cuesta 59.900 COP al mes.");
+  EXPECT_EQ(sentences[0].cited_ids, (std::vector<std::string>{"1"}));
+  EXPECT_EQ(sentences[1].text, "Incluye 20 GB.");
+  EXPECT_EQ(sentences[1].cited_ids, (std::vector<std::string>{"2"}));
+  // A marker that opens the answer has no sentence before it: it stays with the first one.
+  const auto first = split_cited_answer("[3] Sin cargo.");
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].cited_ids, (std::vector<std::string>{"3"}));
+}
+
 TEST(Groundedness, SupportIsAccentAndInflectionInsensitive) {
   auto s = lexical_support("Las facturas llegan por correo", "La factura llega al CORREO electrónico");
   ASSERT_TRUE(s.ok());
