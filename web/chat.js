@@ -16,6 +16,7 @@
       loggedIn: 'Sesión iniciada', surveyThanks: '¡Gracias! Tu respuesta nos ayuda a mejorar.',
       welcome: 'Hola, soy el asistente de UnaEmpresa. ¿En qué te puedo ayudar?', page: 'página',
       handoff: 'Te conectamos con un agente humano. Ticket', cancelled: 'Acción cancelada.',
+      consent: 'Acepto que esta conversación, anonimizada, se use para mejorar el asistente (opcional).',
     },
     en: {
       title: 'UnaEmpresa Assistant', subtitle: 'Answers from our knowledge base, with sources.',
@@ -30,6 +31,7 @@
       loggedIn: 'Logged in', surveyThanks: 'Thank you! Your answer helps us improve.',
       welcome: 'Hi, I am the UnaEmpresa assistant. How can I help?', page: 'page',
       handoff: 'We are connecting you with a human agent. Ticket', cancelled: 'Action cancelled.',
+      consent: 'I agree that this conversation, anonymized, may be used to improve the assistant (optional).',
     },
   };
   const $ = (id) => document.getElementById(id);
@@ -60,10 +62,13 @@
 
   async function ensureSession() {
     if (state.session) return state.session;
-    const body = { language: state.lang, consent: true };
+    // Consent to use the (anonymized) transcript for training is the customer's choice, off by
+    // default, and fixed for the session once it starts.
+    const body = { language: state.lang, consent: $('consent').checked };
     if (state.token) body.customer_token = state.token;
     const data = await api('/v1/chat/sessions', body);
     state.session = data.session_id;
+    $('consent').disabled = true;
     return state.session;
   }
 
@@ -294,7 +299,8 @@
     e.preventDefault();
     state.token = $('token').value.trim();
     sessionStorage.setItem('atiende_token', state.token);
-    state.session = null;  // a new session carries the identity
+    state.session = null;  // a new session carries the identity (and the consent box again)
+    $('consent').disabled = false;
     $('login').hidden = true; applyLanguage();
   });
   $('end').addEventListener('click', () => { $('resolved').hidden = false; $('resolved-yes').focus(); });

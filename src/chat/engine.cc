@@ -85,6 +85,10 @@ Result<ChatOptions> chat_options_from_config(const Config& config) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t sentences, config.get_int("chat.max_sentences", 3));
   o.extractive.max_sentences = static_cast<size_t>(std::max<int64_t>(1, sentences));
   ATIENDE_ASSIGN_OR_RETURN(o.template_dir, config.get_string("chat.prompt_dir", ""));
+  ATIENDE_ASSIGN_OR_RETURN(o.variant, config.get_string("chat.variant", ""));
+  if (o.variant.size() > 64) {
+    return Status::invalid_argument("config key 'chat.variant' must be at most 64 characters");
+  }
   ATIENDE_ASSIGN_OR_RETURN(o.temperature, config.get_double("llm.temperature", 0.2));
   ATIENDE_ASSIGN_OR_RETURN(int64_t max_tokens, config.get_int("llm.max_tokens", 400));
   o.max_tokens = static_cast<int>(max_tokens);
@@ -160,6 +164,7 @@ Result<store::Session> ChatEngine::create_session(const NewSession& request) {
   session.language = request.language == "en" ? "en" : "es";
   session.channel = request.channel;
   session.consent = request.consent;
+  session.variant = options_.variant;
   if (!request.customer_token.empty() && deps_.agent) {
     agent::SessionContext ctx;
     ctx.session_id = session.id;

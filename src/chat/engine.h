@@ -89,6 +89,9 @@ struct ChatOptions {
   PromptBudget budget;                    ///< chat.budget_*
   ExtractiveOptions extractive;           ///< chat.min_confidence, chat.faq_match...
   std::string template_dir;               ///< chat.prompt_dir
+  /// chat.variant: a label for this deployment's config (e.g. "b" in an online A/B test), stored
+  /// on every new session so KPIs and exports can be split by it; "" = none.
+  std::string variant;
   double temperature = 0.2;               ///< llm.temperature
   int max_tokens = 400;                   ///< llm.max_tokens
   /// llm.io_threads: threads that drive provider streams for turn_async() (all turns share them;

@@ -82,7 +82,7 @@ class ChatEngineTest : public ::testing::Test {
         "[data]\ndir = \"" + dir_.path().string() + "\"\n"
         "[llm]\nprovider = \"openai\"\nbase_url = \"" + server_.base_url() + "/v1\"\n"
         "model = \"scripted\"\nmax_retries = 1\nretry_initial_ms = 1\nretry_max_ms = 2\n"
-        "idle_timeout_ms = 1500\ntimeout_ms = 5000\n",
+        "idle_timeout_ms = 1500\ntimeout_ms = 5000\n" + extra_config(),
         map_env({}));
     ASSERT_TRUE(config.ok()) << config.status().to_string();
     config_ = std::move(*config);
@@ -122,6 +122,9 @@ class ChatEngineTest : public ::testing::Test {
     ASSERT_TRUE(session.ok());
     session_ = session->id;
   }
+
+  /// TOML appended to the fixture's config (a derived fixture sets other sections).
+  virtual std::string extra_config() const { return ""; }
 
   /// The messages array of the n-th request the model got.
   Json request_messages(size_t n) {

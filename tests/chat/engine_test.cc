@@ -131,5 +131,30 @@ TEST_F(ChatEngineTest, CustomerDisconnectCancelsTheUpstreamCall) {
   (void)turn;
 }
 
+class VariantEngineTest : public ChatEngineTest {
+ protected:
+  std::string extra_config() const override { return "[chat]\nvariant = \"b\"\n"; }
+};
+
+TEST_F(VariantEngineTest, NewSessionsCarryTheConfiguredVariant) {
+  auto session = engine_->create_session({"", "es", true, "test"});
+  ASSERT_TRUE(session.ok()) << session.status().to_string();
+  EXPECT_EQ(session->variant, "b");
+  EXPECT_TRUE(session->consent);
+}
+
+TEST(ChatOptionsTest, VariantIsOptionalAndBounded) {
+  auto none = Config::load_string("", map_env({}));
+  ASSERT_TRUE(none.ok());
+  auto options = chat_options_from_config(*none);
+  ASSERT_TRUE(options.ok());
+  EXPECT_EQ(options->variant, "");
+  auto long_label = Config::load_string("[chat]\nvariant = \"" + std::string(65, 'x') + "\"\n", map_env({}));
+  ASSERT_TRUE(long_label.ok());
+  auto refused = chat_options_from_config(*long_label);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("chat.variant"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace atiende::chat

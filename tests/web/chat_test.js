@@ -50,6 +50,20 @@ const tests = [
     const snippet = await page.textContent('#source-text');
     assert(snippet.length > 20, 'source snippet is shown');
   }],
+  ['training consent is off unless the customer ticks it, then fixed for the session', async (page, env) => {
+    await page.goto(env.url + '/?lang=es');
+    assert(!(await page.isChecked('#consent')), 'consent box starts unticked');
+    let created = page.waitForRequest((r) => r.url().endsWith('/v1/chat/sessions') && r.method() === 'POST');
+    await ask(page, '¿Cómo activo la eSIM en mi teléfono?');
+    assert(JSON.parse((await created).postData()).consent === false, 'session created without consent');
+    assert(await page.isDisabled('#consent'), 'consent fixed once the session exists');
+
+    await page.goto(env.url + '/?lang=es');
+    await page.check('#consent');
+    created = page.waitForRequest((r) => r.url().endsWith('/v1/chat/sessions') && r.method() === 'POST');
+    await ask(page, '¿Qué incluye el roaming en Europa?');
+    assert(JSON.parse((await created).postData()).consent === true, 'ticked box gives consent');
+  }],
   ['thumbs up is recorded and shown as pressed', async (page, env) => {
     await page.goto(env.url + '/?lang=es');
     const answer = await ask(page, '¿Qué incluye el roaming en Europa?');
