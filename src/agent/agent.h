@@ -110,6 +110,10 @@ struct AgentOptions {
   PolicyConfig policy;                       ///< from policy_from_config()
   int64_t confirmation_ttl_ms = 5 * 60 * 1000;
   double intent_threshold = -1;              ///< < 0: the classifier model's threshold
+  /// A tool intent (plan change, order, outage lookup, handoff...) predicted with less confidence
+  /// than this is treated as a knowledge question: acting on a weak guess (a login prompt or an
+  /// outage list for "¿cuándo se aplica si bajo de plan?") costs more than answering from the KB.
+  double tool_intent_threshold = 0.35;
 };
 
 /// Everything the agent uses. Shared pointers keep the collaborators alive; the clock and random

@@ -84,6 +84,9 @@ std::optional<Outcome> Agent::handle_builtin_turn(const SessionContext& ctx, std
   IntentPrediction pred;
   if (deps_.classifier) pred = deps_.classifier->predict(text, options_.intent_threshold);
   else pred.intent = std::string(kOutOfScopeLabel);
+  if (is_tool_intent(pred.intent) && pred.confidence < options_.tool_intent_threshold) {
+    pred.intent = std::string(kOutOfScopeLabel);  // a knowledge question for retrieval
+  }
 
   // 1. A reply to a pending preview. A preview already decided another way (the UI's buttons call
   // confirm() directly) or expired is no longer waiting for a yes/no. Another request ("¿qué plan

@@ -126,6 +126,11 @@ Result<std::unique_ptr<Agent>> open_agent_from_config(const AgentEnvironment& en
   if (ttl < 10 || ttl > 3600) return Status::invalid_argument("agent.confirmation_ttl_seconds must be 10..3600");
   options.confirmation_ttl_ms = ttl * 1000;
   ATIENDE_ASSIGN_OR_RETURN(options.intent_threshold, config.get_double("agent.intent_threshold", -1));
+  ATIENDE_ASSIGN_OR_RETURN(options.tool_intent_threshold,
+                           config.get_double("agent.tool_intent_threshold", 0.35));
+  if (!(options.tool_intent_threshold >= 0 && options.tool_intent_threshold <= 1)) {
+    return Status::invalid_argument("agent.tool_intent_threshold must be within 0..1");
+  }
   AgentDeps deps{env.db, backend, catalog, env.audit,
                  std::shared_ptr<TicketStore>(std::move(*tickets)), verifier, classifier,
                  env.clock, env.random};

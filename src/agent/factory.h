@@ -10,6 +10,7 @@
 ///                                            missing, one is trained at start-up from
 ///   agent.intent_examples = "<demo_dir>/intents/train.jsonl"  (about 0.5 s)
 ///   agent.intent_threshold = 0.25            out-of-scope threshold (< 0: the model's)
+///   agent.tool_intent_threshold = 0.35       a weaker tool intent is answered from the KB
 ///   agent.confirmation_ttl_seconds = 300
 ///   agent.policy.*                           see policy.h
 ///   auth.jwt_secret / auth.jwt_public_key / auth.audience / auth.issuer   see identity.h; with

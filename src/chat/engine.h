@@ -181,6 +181,10 @@ class ChatEngine {
   Result<std::shared_ptr<TurnContext>> begin_turn(const std::string& session_id, std::string_view text);
   Status prepare(TurnContext& turn, TurnSink& sink);
   void prepare_provider_request(TurnContext& turn, const std::vector<store::Message>& history);
+  /// True when the built-in responder answers `text` from the KB with a FAQ match or at least
+  /// kOverrideConfidence (used to overrule the classifier's out-of-scope guess).
+  bool knowledge_base_answers(const std::string& text, const std::string& language);
+  static constexpr double kOverrideConfidence = 0.75;
   Result<TurnResult> answer_without_provider(TurnContext& turn, TurnSink& sink);
   Result<TurnResult> answer_builtin(TurnContext& turn, TurnSink& sink);
   Result<TurnResult> answer_from_provider(TurnContext& turn, GroundedRelay& relay,

@@ -146,6 +146,12 @@ Status ChatEngine::prepare(TurnContext& turn, TurnSink& sink) {
     if (builtin || agent::parse_confirmation(turn.text) != agent::ConfirmDecision::kUnclear) {
       turn.outcome = deps_.agent->handle_builtin_turn(ctx, turn.safe_text);
     }
+    // The classifier's "out of scope" is only a guess: a question the knowledge base answers
+    // confidently ("¿a qué hora atienden los asesores?") gets that answer instead of a refusal.
+    if (turn.outcome && turn.outcome->reason_code == "out_of_scope" &&
+        knowledge_base_answers(turn.safe_text, turn.language)) {
+      turn.outcome.reset();
+    }
     if (turn.outcome) user.intent = turn.outcome->intent;
   }
   // Earlier messages (before this one is stored): follow-up context and the model's history.
@@ -174,6 +180,19 @@ Status ChatEngine::prepare(TurnContext& turn, TurnSink& sink) {
   }
   if (deps_.provider && !sink.cancelled()) prepare_provider_request(turn, earlier);
   return Status();
+}
+
+bool ChatEngine::knowledge_base_answers(const std::string& text, const std::string& language) {
+  const auto mode = retrieve::parse_search_mode(options_.search_mode).value_or(
+      retrieve::SearchMode::kHybrid);
+  auto hits = deps_.knowledge_base->search(text, options_.top_k, mode);
+  if (!hits.ok() || hits->empty()) return false;
+  std::vector<Passage> passages;
+  for (auto& hit : *hits) passages.push_back({static_cast<int>(passages.size()) + 1, std::move(hit)});
+  const ExtractiveAnswer answer = answer_extractively(text, language, passages, options_.extractive);
+  spdlog::debug("chat: out-of-scope guess checked against the KB: {} ({:.2f})", answer.strategy,
+                answer.confidence);
+  return !answer.abstained && (answer.strategy == "faq" || answer.confidence >= kOverrideConfidence);
 }
 
 void ChatEngine::prepare_provider_request(TurnContext& turn,

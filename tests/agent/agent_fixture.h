@@ -71,6 +71,7 @@ class AgentFixture : public ::testing::Test {
     ASSERT_TRUE(policy.ok());
     AgentOptions options;
     options.policy = *policy;
+    options.tool_intent_threshold = tool_intent_threshold_;
     AgentDeps deps{db_, backend_, catalog_, audit_, tickets_, *verifier, shared_classifier(),
                    &clock_, &random_};
     auto agent = Agent::create(std::move(deps), std::move(*registry), options);
@@ -114,6 +115,7 @@ class AgentFixture : public ::testing::Test {
     return n;
   }
 
+  double tool_intent_threshold_ = AgentOptions{}.tool_intent_threshold;  ///< set before SetUp
   FakeClock clock_{kNowMs};
   SeededRandom random_{7};
   std::shared_ptr<store::SqliteDatabase> db_;

@@ -225,5 +225,26 @@ TEST_F(AgentTest, StateSurvivesReopen) {
   EXPECT_EQ(account->plan_id, "plan-prepago-5");
 }
 
+class StrictToolIntentTest : public AgentFixture {
+ protected:
+  StrictToolIntentTest() { tool_intent_threshold_ = 0.999; }
+};
+
+TEST_F(AgentTest, AConfidentToolIntentStartsTheTask) {
+  auto out = agent_->handle_builtin_turn(session("ses-sure", "CUST-1004"), "quiero más datos 5G");
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(out->intent, "cambiar_plan");
+}
+
+TEST_F(StrictToolIntentTest, AToolIntentBelowTheThresholdIsAKnowledgeQuestion) {
+  // Not acted on: the engine answers it from the knowledge base instead.
+  EXPECT_FALSE(agent_->handle_builtin_turn(session("ses-weak", "CUST-1004"), "quiero más datos 5G"));
+  EXPECT_EQ(plan_of("CUST-1004"), "plan-5g-40");
+  // Small talk is not a tool intent and is still answered by the agent.
+  auto hello = agent_->handle_builtin_turn(session("ses-hello"), "hola buenas");
+  ASSERT_TRUE(hello.has_value());
+  EXPECT_EQ(hello->reason_code, "small_talk");
+}
+
 }  // namespace
 }  // namespace atiende::agent::testing

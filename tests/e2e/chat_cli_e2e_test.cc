@@ -113,6 +113,29 @@ TEST_F(ChatCliTest, KpisCountConversationsAndEraseRemovesACustomers) {
   EXPECT_EQ(run(env_ + binary_ + " --data " + data_ + " retention apply --days 0 2>/dev/null").exit_code, 2);
 }
 
+TEST_F(ChatCliTest, AKnowledgeBaseAnswerOverrulesAnOutOfScopeGuess) {
+  std::ofstream(dir_ / "atencion.jsonl")
+      << R"({"id":"faq-horario","type":"faq","title":"¿Cuál es el horario de los asesores del chat?","text":"Los asesores humanos del chat atienden de 7:00 a 22:00 todos los días; el asistente, las 24 horas."})"
+      << "\n";
+  ASSERT_EQ(run(env_ + binary_ + " --data " + data_ + " ingest " + (dir_ / "atencion.jsonl").string() +
+                " > /dev/null 2>&1")
+                .exit_code,
+            0);
+  // Whatever the intent classifier guesses for these, the KB decides: answered with its source,
+  // and a question the KB knows nothing about is still refused or abstained.
+  const CommandRun r = run("printf '¿A qué hora atienden los asesores del chat?\\ncuéntame un chiste\\n' | " +
+                           env_ + binary_ + " --data " + data_ + " chat 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("7:00 a 22:00"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(faq-horario)"), std::string::npos) << r.out;
+  const size_t joke = r.out.rfind("asistente> ");
+  ASSERT_NE(joke, std::string::npos);
+  const std::string last = r.out.substr(joke);
+  EXPECT_TRUE(last.find("Solo puedo ayudarte") != std::string::npos ||
+              last.find("No encontré") != std::string::npos)
+      << last;
+}
+
 TEST_F(ChatCliTest, BadLanguageIsAUsageError) {
   EXPECT_EQ(run(env_ + binary_ + " --data " + data_ + " chat --lang fr < /dev/null 2>/dev/null")
                 .exit_code,
