@@ -221,7 +221,8 @@ class CoIdRecognizer final : public Recognizer {
   Needs needs() const override { return Needs::kDigit; }
   CoIdRecognizer()
       : nit_dv_(R"(\d{3}\.?\d{3}\.?\d{3}(?:\.?\d)? ?- ?\d)", regex_options()),
-        number_(R"(\d{1,3}(?:\.\d{3}){1,3}|\d{5,11})", regex_options()),
+        // 80.123.456 | 80123456 | 80 123 456 (read aloud, typed with spaces)
+        number_(R"(\d{1,3}(?:\.\d{3}){1,3}|\d{5,11}|\d{1,3}(?: \d{3}){2,3})", regex_options()),
         nit_context_({"nit", "n.i.t", "numero de identificacion tributaria", "rut"}),
         cc_context_({"cedula", "cedula de ciudadania", "cc", "c.c", "c.c.", "c c", "documento",
                      "documento de identidad", "numero de documento", "identificacion",
@@ -297,10 +298,13 @@ class DeviceRecognizer final : public Recognizer {
         iccid_context_({"iccid", "sim", "simcard", "chip", "tarjeta sim"}) {}
   std::string_view name() const override { return "device"; }
   void detect(std::string_view text, std::string_view, std::vector<PiiSpan>& out) const override {
-    for_each_match(imei_, text, [&](size_t s, size_t e, size_t, size_t) {
-      if (!ascii_boundary(text, s, e) || !imei_valid(text.substr(s, e - s))) return;
+    // "IMEI 1 358902434702283": the slot number joins the first candidate, so a rejected one is
+    // retried from its next digit.
+    internal::for_each_candidate(imei_, text, [&](size_t s, size_t e) {
+      if (!ascii_boundary(text, s, e) || !imei_valid(text.substr(s, e - s))) return false;
       const double score = imei_context_.found_near(text, s, e, 40, 0) ? 0.95 : 0.85;
       out.push_back(make_span(s, e, "IMEI", score, name(), digits_only(text.substr(s, e - s))));
+      return true;
     });
     for_each_match(iccid_, text, [&](size_t s, size_t e, size_t, size_t) {
       if (s > 0 && std::isalnum(static_cast<unsigned char>(text[s - 1]))) return;

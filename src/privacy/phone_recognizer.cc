@@ -30,7 +30,9 @@ class PhoneRecognizer final : public Recognizer {
         thousands_(R"(\d{1,3}(?:\.\d{3})+)", internal::regex_options()),
         context_({"telefono", "tel", "tel.", "celular", "cel", "movil", "whatsapp", "llamar",
                   "llamame", "llamenme", "contacto", "fijo", "linea", "numero", "phone", "mobile",
-                  "call", "marcar", "sms", "mensaje"}) {
+                  "call", "marcar", "sms", "mensaje"}),
+        blockers_({"orden", "pedido", "factura", "radicado", "ticket", "caso", "referencia",
+                    "contrato", "order", "invoice", "reference"}) {
     if (regions_.empty()) regions_ = {"CO", "ES"};
   }
   std::string_view name() const override { return "phone"; }
@@ -68,10 +70,21 @@ class PhoneRecognizer final : public Recognizer {
           digits_found += digit_count;
           std::string e164;
           util.Format(match.number(), PhoneNumberUtil::E164, &e164);
+          size_t d_context = 0;
+          size_t d_block = 0;
+          const bool context = context_.found_near(text, ms, me, 40, 0, &d_context);
+          // "número de orden 3001245789": a reference number that happens to be a valid mobile.
+          if (digits_raw[0] != '+' && blockers_.found_near(text, ms, me, 25, 0, &d_block) &&
+              (!context || d_block < d_context)) {
+            continue;
+          }
           double score = 0.7;
-          if (digits_raw[0] == '+' || context_.found_near(text, ms, me, 40, 0)) score = 0.9;
+          if (digits_raw[0] == '+' || context) score = 0.9;
+          // "(+57) 310…": the opening parenthesis belongs to the number.
+          const bool open_paren = digits_raw[0] == '+' && ms > 0 && text[ms - 1] == '(' &&
+                                  digits_raw.find(')') != std::string::npos;
           PiiSpan span;
-          span.start_byte = ms;
+          span.start_byte = open_paren ? ms - 1 : ms;
           span.end_byte = me;
           span.type = "PHONE";
           span.score = score;
@@ -86,7 +99,7 @@ class PhoneRecognizer final : public Recognizer {
  private:
   std::vector<std::string> regions_;
   re2::RE2 cluster_, thousands_;
-  internal::ContextWords context_;
+  internal::ContextWords context_, blockers_;
 };
 
 }  // namespace

@@ -33,6 +33,24 @@ inline void for_each_match(const re2::RE2& re, std::string_view text,
   }
 }
 
+/// Like for_each_match, but `fn` returns whether it accepted the match; after a rejected one the
+/// scan resumes one byte after its start instead of after its end, so a candidate hidden behind a
+/// longer rejected match is still seen ("IMEI 1 358902434702283": "1 35890243470228" fails the
+/// checksum, "358902434702283" passes). At most one retry per byte: linear in practice for the
+/// short digit patterns it is used with.
+inline void for_each_candidate(const re2::RE2& re, std::string_view text,
+                               const std::function<bool(size_t, size_t)>& fn) {
+  const re2::StringPiece input(text.data(), text.size());
+  re2::StringPiece match;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    if (!re.Match(input, pos, text.size(), re2::RE2::UNANCHORED, &match, 1)) break;
+    const size_t start = static_cast<size_t>(match.data() - text.data());
+    const size_t end = start + match.size();
+    pos = fn(start, end) && end > start ? end : start + 1;
+  }
+}
+
 /// RE2 options for our patterns: UTF-8, no logging of errors to stderr, big enough DFA memory.
 inline re2::RE2::Options regex_options(bool case_insensitive = false) {
   re2::RE2::Options options;

@@ -106,6 +106,20 @@ TEST_F(RecognizersTest, DeviceIds) {
   EXPECT_THAT(found("ICCID 8957 1012 3456 7890 120"), ElementsAre("ICCID:8957 1012 3456 7890 120"));
 }
 
+TEST_F(RecognizersTest, HeldOutMissesStayFixed) {
+  // Dual-SIM phones: the slot number must not hide the IMEI behind it.
+  EXPECT_THAT(found("IMEI 1 358902434702283 e IMEI 2 352099001761481"),
+              ElementsAre("IMEI:358902434702283", "IMEI:352099001761481"));
+  EXPECT_THAT(found("IMEI2 352099001761481"), ElementsAre("IMEI:352099001761481"));
+  // A cédula read aloud and typed with spaces.
+  EXPECT_THAT(found("Cédula de ciudadanía número 80 123 456"), ElementsAre("CO_CC:80 123 456"));
+  // A reference number that is also a valid Colombian mobile is not a phone.
+  EXPECT_THAT(found("El número de orden 3001245789 no aparece"), IsEmpty());
+  EXPECT_THAT(found("avisos del pedido al celular 3001245789"), ElementsAre("PHONE:3001245789"));
+  // The parenthesis around the country code belongs to the number.
+  EXPECT_THAT(found("escríbeme al (+57) 3105550172"), ElementsAre("PHONE:(+57) 3105550172"));
+}
+
 TEST_F(RecognizersTest, DateOfBirthNeedsContext) {
   EXPECT_THAT(found("fecha de nacimiento: 14/03/1987"), ElementsAre("DATE_OF_BIRTH:14/03/1987"));
   EXPECT_THAT(found("nací el 3 de mayo de 1990"), ElementsAre("DATE_OF_BIRTH:3 de mayo de 1990"));
