@@ -75,6 +75,12 @@ class UrlRecognizer final : public Recognizer {
         allowed_(std::move(allowed)) {}
   std::string_view name() const override { return "url"; }
   void detect(std::string_view text, std::string_view, std::vector<PiiSpan>& out) const override {
+    // Every match starts with "http(s)://" or "www." (any case): skip texts without either.
+    if (text.find("://") == std::string_view::npos && text.find("ww.") == std::string_view::npos &&
+        text.find("WW.") == std::string_view::npos && text.find("Ww.") == std::string_view::npos &&
+        text.find("wW.") == std::string_view::npos) {
+      return;
+    }
     for_each_match(re_, text, [&](size_t s, size_t e, size_t, size_t) {
       while (e > s && std::string_view(".,;:!?").find(text[e - 1]) != std::string_view::npos) --e;
       const std::string url = internal::fold(text.substr(s, e - s));
@@ -104,6 +110,17 @@ class NetworkRecognizer final : public Recognizer {
         context_({"ip", "direccion ip", "mac", "router", "modem", "ip address"}) {}
   std::string_view name() const override { return "network"; }
   void detect(std::string_view text, std::string_view, std::vector<PiiSpan>& out) const override {
+    // Cheap guards before the scans: an IPv4 address has 3 dots, an IPv6 one at least 2 colons,
+    // a MAC address 5 colons or dashes.
+    const auto count = [&](char c) { return std::count(text.begin(), text.end(), c); };
+    const auto colons = count(':');
+    if (count('.') >= 3) detect_v4(text, out);
+    if (colons >= 2) detect_v6(text, out);
+    if (colons + count('-') >= 5) detect_mac(text, out);
+  }
+
+ private:
+  void detect_v4(std::string_view text, std::vector<PiiSpan>& out) const {
     for_each_match(v4_, text, [&](size_t s, size_t e, size_t, size_t) {
       if (!ascii_boundary(text, s, e) || (s > 0 && text[s - 1] == '.') ||
           (e < text.size() && text[e] == '.' && e + 1 < text.size() && std::isdigit(
@@ -116,6 +133,8 @@ class NetworkRecognizer final : public Recognizer {
       const double score = context_.found_near(text, s, e, 40, 0) ? 0.9 : 0.75;
       out.push_back(make_span(s, e, "IP_ADDRESS", score, name(), candidate));
     });
+  }
+  void detect_v6(std::string_view text, std::vector<PiiSpan>& out) const {
     for_each_match(v6_, text, [&](size_t s, size_t e, size_t, size_t) {
       if (e - s < 6 || !ascii_boundary(text, s, e)) return;
       const std::string candidate(text.substr(s, e - s));
@@ -124,6 +143,8 @@ class NetworkRecognizer final : public Recognizer {
       if (inet_pton(AF_INET6, candidate.c_str(), &addr) != 1) return;
       out.push_back(make_span(s, e, "IP_ADDRESS", 0.8, name(), internal::fold(candidate)));
     });
+  }
+  void detect_mac(std::string_view text, std::vector<PiiSpan>& out) const {
     for_each_match(mac_, text, [&](size_t s, size_t e, size_t, size_t) {
       if (!ascii_boundary(text, s, e)) return;
       std::string norm = internal::fold(text.substr(s, e - s));
@@ -132,7 +153,6 @@ class NetworkRecognizer final : public Recognizer {
     });
   }
 
- private:
   re2::RE2 v4_, v6_, mac_;
   ContextWords context_;
 };

@@ -3,6 +3,7 @@
 // same pseudonym.
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 #include <phonenumbers/phonenumber.pb.h>
@@ -28,12 +29,20 @@ class PhoneRecognizer final : public Recognizer {
       : regions_(std::move(regions)),
         cluster_(R"(\+?\(?\d[\d \t().\-/]{5,28}\d)", internal::regex_options()),
         thousands_(R"(\d{1,3}(?:\.\d{3})+)", internal::regex_options()),
+        ipv4_(R"(\d{1,3}(?:\.\d{1,3}){3})", internal::regex_options()),
         context_({"telefono", "tel", "tel.", "celular", "cel", "movil", "whatsapp", "llamar",
                   "llamame", "llamenme", "contacto", "fijo", "linea", "numero", "phone", "mobile",
                   "call", "marcar", "sms", "mensaje"}),
         blockers_({"orden", "pedido", "factura", "radicado", "ticket", "caso", "referencia",
                     "contrato", "order", "invoice", "reference"}) {
     if (regions_.empty()) regions_ = {"CO", "ES"};
+    // Without a "+", a cluster shorter than every region's national numbers cannot hold a phone:
+    // CO numbers have 10 digits, ES 9; other regions keep the E.164 floor of 7.
+    min_national_digits_ = 99;
+    for (const auto& region : regions_) {
+      const size_t digits = region == "CO" ? 10 : region == "ES" ? 9 : 7;
+      min_national_digits_ = std::min(min_national_digits_, digits);
+    }
   }
   std::string_view name() const override { return "phone"; }
   Needs needs() const override { return Needs::kDigit; }
@@ -49,7 +58,13 @@ class PhoneRecognizer final : public Recognizer {
       // One unbroken run of 13+ digits is a card, IMEI or ICCID; "1.899.900" is an amount or a
       // cédula. Neither is worth libphonenumber's (ICU regex) time.
       if (cluster_digits >= 13 && cluster_digits == e - s) return;
-      if (re2::RE2::FullMatch(re2::StringPiece(text.data() + s, e - s), thousands_)) return;
+      const bool plus = std::memchr(text.data() + s, '+', e - s) != nullptr;
+      if (!plus && cluster_digits < min_national_digits_) return;  // "6499900", "1.899.900"
+      // "(1.899.900" is an amount in parentheses; "192.168.1.1" an IPv4 address.
+      size_t body = s;
+      while (body < e && (text[body] == '(' || text[body] == ' ')) ++body;
+      const re2::StringPiece rest(text.data() + body, e - body);
+      if (re2::RE2::FullMatch(rest, thousands_) || re2::RE2::FullMatch(rest, ipv4_)) return;
       const std::string cluster(text.substr(s, e - s));
       std::set<std::pair<size_t, size_t>> seen;
       size_t digits_found = 0;
@@ -98,7 +113,8 @@ class PhoneRecognizer final : public Recognizer {
 
  private:
   std::vector<std::string> regions_;
-  re2::RE2 cluster_, thousands_;
+  size_t min_national_digits_ = 7;
+  re2::RE2 cluster_, thousands_, ipv4_;
   internal::ContextWords context_, blockers_;
 };
 

@@ -117,13 +117,53 @@ std::vector<size_t> code_points_at(std::string_view text, const std::vector<size
 ContextWords::ContextWords(const std::vector<std::string>& words) {
   for (const auto& w : words) {
     std::string f = fold(w);
-    if (!f.empty()) words_.push_back(std::move(f));
+    if (f.empty()) continue;
+    // A phrase of plain tokens separated by single spaces goes to the token index.
+    std::vector<std::string> tokens;
+    bool plain = f.front() != ' ' && f.back() != ' ';
+    size_t start = 0;
+    for (size_t i = 0; plain && i <= f.size(); ++i) {
+      if (i == f.size() || f[i] == ' ') {
+        if (i == start) plain = false;  // double space
+        else tokens.push_back(f.substr(start, i - start));
+        start = i + 1;
+      } else if (!ascii_alnum(f[i])) {
+        plain = false;
+      }
+    }
+    if (plain) {
+      by_last_token_[tokens.back()].push_back(phrases_.size());
+      phrases_.push_back(std::move(tokens));
+    } else {
+      literals_.push_back(std::move(f));
+    }
   }
 }
 
+namespace {
+
+struct Token {
+  size_t start;
+  size_t end;
+};
+
+/// Runs of ASCII letters/digits of `text` (anything else separates them, as ascii_boundary does).
+void tokenize(const std::string& text, std::vector<Token>& out) {
+  out.clear();
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && !ascii_alnum(text[i])) ++i;
+    const size_t start = i;
+    while (i < text.size() && ascii_alnum(text[i])) ++i;
+    if (i > start) out.push_back({start, i});
+  }
+}
+
+}  // namespace
+
 bool ContextWords::found_near(std::string_view text, size_t start_byte, size_t end_byte,
                               size_t window_bytes, size_t after_bytes, size_t* distance) const {
-  if (words_.empty()) return false;
+  if (empty()) return false;
   const size_t from = start_byte > window_bytes ? start_byte - window_bytes : 0;
   const std::string before = fold(text.substr(from, start_byte - from));
   const size_t after_end = std::min(text.size(), end_byte + after_bytes);
@@ -131,12 +171,40 @@ bool ContextWords::found_near(std::string_view text, size_t start_byte, size_t e
       after_bytes > 0 ? fold(text.substr(end_byte, after_end - end_byte)) : std::string();
   bool found = false;
   size_t best = std::string::npos;
+  // Token-indexed phrases: every window token that ends a phrase, checked backwards.
+  thread_local std::vector<Token> tokens;
+  auto scan = [&](const std::string& hay, bool is_before) {
+    tokenize(hay, tokens);
+    std::string key;
+    for (size_t t = 0; t < tokens.size(); ++t) {
+      key.assign(hay, tokens[t].start, tokens[t].end - tokens[t].start);
+      auto it = by_last_token_.find(key);
+      if (it == by_last_token_.end()) continue;
+      for (size_t index : it->second) {
+        const auto& phrase = phrases_[index];
+        if (phrase.size() > t + 1) continue;
+        bool match = true;
+        for (size_t k = 1; k < phrase.size() && match; ++k) {
+          const Token& tok = tokens[t - k];
+          const Token& next = tokens[t - k + 1];
+          match = next.start == tok.end + 1 && hay[tok.end] == ' ' &&
+                  hay.compare(tok.start, tok.end - tok.start, phrase[phrase.size() - 1 - k]) == 0;
+        }
+        if (!match) continue;
+        found = true;
+        const size_t first = tokens[t + 1 - phrase.size()].start;
+        best = std::min(best, is_before ? hay.size() - tokens[t].end : first);
+      }
+    }
+  };
+  scan(before, true);
+  if (!after.empty()) scan(after, false);
   auto whole_word = [](const std::string& hay, size_t pos, size_t len) {
     const bool left_ok = pos == 0 || !ascii_alnum(hay[pos - 1]);
     const bool right_ok = pos + len >= hay.size() || !ascii_alnum(hay[pos + len]);
     return left_ok && right_ok;
   };
-  for (const auto& w : words_) {
+  for (const auto& w : literals_) {
     for (size_t pos = before.rfind(w); pos != std::string::npos;
          pos = pos == 0 ? std::string::npos : before.rfind(w, pos - 1)) {
       if (whole_word(before, pos, w.size())) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace atiende::privacy::internal {
@@ -37,10 +38,15 @@ class ContextWords {
   /// match to the nearest occurrence through `distance` (when not null).
   bool found_near(std::string_view text, size_t start_byte, size_t end_byte, size_t window_bytes,
                   size_t after_bytes, size_t* distance = nullptr) const;
-  bool empty() const { return words_.empty(); }
+  bool empty() const { return phrases_.empty() && literals_.empty(); }
 
  private:
-  std::vector<std::string> words_;
+  /// Words and phrases of plain ASCII letters/digits ("cedula", "numero de documento") are
+  /// matched token by token through `by_last_token_` (one hash lookup per token of the window);
+  /// the rest ("c.c", "tel.", "$") by substring search.
+  std::vector<std::vector<std::string>> phrases_;
+  std::unordered_map<std::string, std::vector<size_t>> by_last_token_;
+  std::vector<std::string> literals_;
 };
 
 /// True when the byte before `pos` is not an ASCII letter or digit (or pos == 0) and the byte at
