@@ -1,4 +1,5 @@
 #include "privacy/checksums.h"
+#include "privacy/text_util.h"
 
 #include <gtest/gtest.h>
 
@@ -63,3 +64,35 @@ TEST(Checksums, DeviceIds) {
 
 }  // namespace
 }  // namespace atiende::privacy
+
+namespace atiende::privacy::internal {
+namespace {
+
+TEST(ContextWords, WholeWordsAndPhrasesBeforeAndAfterWithDistances) {
+  const ContextWords words({"cédula", "número de documento", "c.c", "$", "tel."});
+  const std::string text = "Mi número de documento es 80123456 y mi Cédula, 7012345; tel. 3001234567";
+  size_t distance = 0;
+  const size_t id = text.find("80123456");
+  ASSERT_TRUE(words.found_near(text, id, id + 8, 40, 0, &distance));
+  EXPECT_EQ(distance, 4u);  // "documento" ends 4 bytes before (" es ")
+  const size_t cc = text.find("7012345");
+  ASSERT_TRUE(words.found_near(text, cc, cc + 7, 10, 0, &distance));  // accent and case folded
+  EXPECT_EQ(distance, 2u);
+  const size_t phone = text.find("3001234567");
+  ASSERT_TRUE(words.found_near(text, phone, phone + 10, 6, 0, &distance));  // a literal with a dot
+  EXPECT_EQ(distance, 1u);
+  // Inside a longer word, split by another word, or outside the window: not found.
+  const std::string inside = "Cedulación 123; número  de documento 456; número de 789";
+  for (const char* n : {"123", "456", "789"}) {
+    const size_t at = inside.find(n);
+    EXPECT_FALSE(words.found_near(inside, at, at + 3, 40, 0)) << n;
+  }
+  const std::string after = "80123456 (cédula)";
+  EXPECT_TRUE(words.found_near(after, 0, 8, 10, 12, &distance));
+  EXPECT_EQ(distance, 2u);
+  EXPECT_FALSE(words.found_near(after, 0, 8, 10, 0));
+  EXPECT_TRUE(ContextWords({"$"}).found_near("pago $ 59.900", 7, 13, 5, 0));
+}
+
+}  // namespace
+}  // namespace atiende::privacy::internal
