@@ -8,6 +8,7 @@
 //   POST /v1/chat/completions               OpenAI-compatible facade (RAG + citations)
 
 #include <atomic>
+#include <mutex>
 
 #include "app/chat_runtime.h"
 #include "app/serve.h"
@@ -83,7 +84,9 @@ std::string token_frame(std::string_view text) {
 /// once the burst of upstream events that produced them has been handled
 /// (net::IoRunner::after_ready_handlers): one hand-off to the connection's I/O thread per burst
 /// instead of one per token. Elsewhere (built-in and agent turns on a worker) they are written at
-/// once. A turn's callbacks never run concurrently, so `pending_` needs no lock.
+/// once. A turn's callbacks never run concurrently with each other, but with llm.io_threads > 1
+/// the deferred flush runs on whichever runner thread handled the burst, outside the turn's
+/// strand, so `pending_` is guarded, and held through the write to keep frames in order.
 class SseTurnSink final : public chat::TurnSink, public std::enable_shared_from_this<SseTurnSink> {
  public:
   explicit SseTurnSink(std::shared_ptr<http::StreamSink> sink) : sink_(std::move(sink)) {}
@@ -106,24 +109,27 @@ class SseTurnSink final : public chat::TurnSink, public std::enable_shared_from_
 
  private:
   void emit(std::string frame) {
-    if (pending_.empty()) {
-      pending_ = std::move(frame);
-      auto self = weak_from_this();
-      const bool deferred = net::IoRunner::after_ready_handlers([self] {
-        if (auto sink = self.lock()) sink->flush();
-      });
-      if (!deferred) flush();
-      return;
+    {
+      std::lock_guard lock(mutex_);
+      const bool first = pending_.empty();
+      pending_ += frame;
+      if (!first) return;  // a flush is already queued
     }
-    pending_ += frame;
+    auto self = weak_from_this();
+    const bool deferred = net::IoRunner::after_ready_handlers([self] {
+      if (auto sink = self.lock()) sink->flush();
+    });
+    if (!deferred) flush();
   }
   void flush() {
+    std::lock_guard lock(mutex_);
     if (pending_.empty()) return;
     sink_->write(std::move(pending_));
     pending_.clear();
   }
 
   std::shared_ptr<http::StreamSink> sink_;
+  std::mutex mutex_;
   std::string pending_;
 };
 
