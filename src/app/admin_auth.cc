@@ -19,6 +19,10 @@ Result<std::string> load_admin_key(const Config& config, const std::filesystem::
   return std::string(trim(stored));
 }
 
+bool is_loopback_host(std::string_view host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
 Status check_admin(const http::Request& request, std::string_view key) {
   std::string_view presented;
   if (auto header = request.headers.get("X-Admin-Key")) {

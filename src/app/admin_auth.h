@@ -19,6 +19,9 @@ namespace atiende::app {
 /// The admin API key (see the file comment). Errors name the config key or the key file.
 Result<std::string> load_admin_key(const Config& config, const std::filesystem::path& data_dir);
 
+/// True for addresses only this machine can reach: 127.0.0.0/8, ::1 and "localhost".
+bool is_loopback_host(std::string_view host);
+
 /// OK when `request` carries `key` (constant-time comparison); otherwise unauthenticated
 /// ("admin API key required" / "admin API key is wrong"), which the router turns into a 401.
 Status check_admin(const http::Request& request, std::string_view key);

@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "app/admin_auth.h"
 #include "app/serve.h"
 #include "common/json.h"
 #include "common/metrics.h"
@@ -165,18 +166,34 @@ Status install_kb_routes(http::Router& router, ServeContext& context) {
   ATIENDE_RETURN_IF_ERROR(router.add("POST", "/v1/search", [kb](http::Request& request) {
     return search(*kb, request);
   }));
-  ATIENDE_RETURN_IF_ERROR(router.add("POST", "/v1/documents", [pipeline](http::Request& request) {
+  // The document routes write the knowledge base the assistant answers from (poisoning it is a
+  // prompt injection into every answer) and return whole records. On a server other machines can
+  // reach (http.host not loopback) they take the admin key; on 127.0.0.1, the default, whoever
+  // can reach the port can already read the data dir.
+  ATIENDE_ASSIGN_OR_RETURN(std::string host, context.config.get_string("http.host", "127.0.0.1"));
+  std::shared_ptr<const std::string> admin_key;
+  if (!is_loopback_host(host)) {
+    ATIENDE_ASSIGN_OR_RETURN(std::string key, load_admin_key(context.config, context.data_dir));
+    admin_key = std::make_shared<const std::string>(std::move(key));
+  }
+  auto guarded = [admin_key](auto handler) {
+    return [admin_key, handler](http::Request& request) -> Result<http::Response> {
+      if (admin_key) ATIENDE_RETURN_IF_ERROR(check_admin(request, *admin_key));
+      return handler(request);
+    };
+  };
+  ATIENDE_RETURN_IF_ERROR(router.add("POST", "/v1/documents", guarded([pipeline](http::Request& request) {
     return add_documents(*pipeline, request);
-  }));
-  ATIENDE_RETURN_IF_ERROR(router.add("GET", "/v1/documents", [kb](http::Request& request) {
+  })));
+  ATIENDE_RETURN_IF_ERROR(router.add("GET", "/v1/documents", guarded([kb](http::Request& request) {
     return list_documents(*kb, request);
-  }));
-  ATIENDE_RETURN_IF_ERROR(router.add("GET", "/v1/documents/{id}", [kb](http::Request& request) {
+  })));
+  ATIENDE_RETURN_IF_ERROR(router.add("GET", "/v1/documents/{id}", guarded([kb](http::Request& request) {
     return get_document(*kb, request);
-  }));
-  ATIENDE_RETURN_IF_ERROR(
-      router.add("DELETE", "/v1/documents/{id}",
-                 [pipeline](http::Request& request) { return delete_document(*pipeline, request); }));
+  })));
+  ATIENDE_RETURN_IF_ERROR(router.add(
+      "DELETE", "/v1/documents/{id}",
+      guarded([pipeline](http::Request& request) { return delete_document(*pipeline, request); })));
   default_metrics().gauge_function("atiende_kb_chunks", "Chunks in the knowledge-base indexes", {},
                                    [kb] { return static_cast<double>(kb->stats().lexical_size); });
   return Status::ok_status();

@@ -52,11 +52,13 @@ class ServedBinary {
     stdout_fd_ = fds[0];
     if (rc != 0) throw std::runtime_error("posix_spawn " + args[0] + " failed: " + std::to_string(rc));
     first_line_ = read_line(timeout);
-    const std::string prefix = "listening on http://127.0.0.1:";
-    if (first_line_.rfind(prefix, 0) != 0) {
+    // "listening on http://HOST:PORT" (HOST 127.0.0.1 unless --host says otherwise).
+    const std::string prefix = "listening on http://";
+    const size_t colon = first_line_.rfind(':');
+    if (first_line_.rfind(prefix, 0) != 0 || colon == std::string::npos || colon < prefix.size()) {
       throw std::runtime_error("unexpected first line from atiende serve: '" + first_line_ + "'");
     }
-    port_ = static_cast<uint16_t>(std::stoi(first_line_.substr(prefix.size())));
+    port_ = static_cast<uint16_t>(std::stoi(first_line_.substr(colon + 1)));
   }
 
   ~ServedBinary() {
