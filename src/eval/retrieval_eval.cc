@@ -4,53 +4,26 @@
 
 #include "common/json.h"
 #include "common/strings.h"
+#include "eval/golden_lines.h"
 
 namespace atiende::eval {
-namespace {
-
-Status line_error(std::string_view source, size_t line, std::string_view what) {
-  return Status::invalid_argument(std::string(source) + ":" + std::to_string(line) + ": " +
-                                  std::string(what));
-}
-
-}  // namespace
 
 Result<std::vector<GoldenQuery>> parse_golden_queries(std::string_view text, std::string_view source) {
   std::vector<GoldenQuery> out;
-  std::unordered_set<std::string> ids;
-  size_t line_number = 0;
-  for (std::string_view line : split(text, '\n')) {
-    ++line_number;
-    if (trim(line).empty()) continue;
-    auto parsed = parse_json(line);
-    if (!parsed.ok()) return line_error(source, line_number, "not JSON: " + parsed.status().message());
-    const Json& j = *parsed;
-    if (!j.is_object()) return line_error(source, line_number, "expected a JSON object");
-    GoldenQuery q;
-    q.line = line_number;
-    if (!j.contains("id") || !(j["id"].is_string() || j["id"].is_number_integer())) {
-      return line_error(source, line_number, "missing \"id\" (string or integer)");
-    }
-    q.id = j["id"].is_string() ? j["id"].get<std::string>() : std::to_string(j["id"].get<int64_t>());
-    if (!j.contains("query") || !j["query"].is_string() || trim(j["query"].get<std::string>()).empty()) {
-      return line_error(source, line_number, "missing or empty \"query\"");
-    }
-    q.query = j["query"].get<std::string>();
-    if (!j.contains("relevant") || !j["relevant"].is_array() || j["relevant"].empty()) {
-      return line_error(source, line_number, "\"relevant\" must be a non-empty array of doc ids");
-    }
-    for (const auto& id : j["relevant"]) {
-      if (!id.is_string() || id.get<std::string>().empty()) {
-        return line_error(source, line_number, "\"relevant\" holds a value that is not a doc id");
-      }
-      q.relevant.push_back(id.get<std::string>());
-    }
-    if (!ids.insert(q.id).second) {
-      return line_error(source, line_number, "duplicate id \"" + q.id + "\"");
-    }
-    out.push_back(std::move(q));
-  }
-  if (out.empty()) return Status::invalid_argument(std::string(source) + ": no golden queries");
+  ATIENDE_RETURN_IF_ERROR(for_each_golden_line(
+      text, source, "golden queries", [&](const Json& j, size_t line, std::string id) -> Status {
+        GoldenQuery q;
+        q.line = line;
+        q.id = std::move(id);
+        if (!j.contains("query") || !j["query"].is_string() ||
+            trim(j["query"].get<std::string>()).empty()) {
+          return golden_line_error(source, line, "missing or empty \"query\"");
+        }
+        q.query = j["query"].get<std::string>();
+        ATIENDE_ASSIGN_OR_RETURN(q.relevant, golden_relevant_ids(j, source, line, false));
+        out.push_back(std::move(q));
+        return Status::ok_status();
+      }));
   return out;
 }
 
