@@ -3,7 +3,6 @@
 // customer (preview, "sí", done), and that a bad message is reported without ending the session.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,28 +10,19 @@
 #include <fstream>
 #include <string>
 
+#include "e2e/command_run.h"
+
 namespace atiende {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;
-};
+using atiende::testing::CommandRun;
 
 /// Runs `command` through the shell from /tmp (not the repo root: the binary must find its demo
 /// data by itself) and captures stdout.
 CommandRun run(const std::string& command) {
-  CommandRun result;
-  FILE* pipe = ::popen(("cd /tmp && " + command).c_str(), "r");
-  if (!pipe) return result;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return atiende::testing::run_command("cd /tmp && " + command);
 }
 
 class ChatCliTest : public ::testing::Test {

@@ -4,7 +4,6 @@
 // malformed golden line is named by its line number before anything runs.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,28 +14,17 @@
 #include <string>
 
 #include "common/json.h"
+#include "e2e/command_run.h"
 
 namespace atiende {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;  ///< stdout and stderr together
-};
+using atiende::testing::CommandRun;
 
-CommandRun run(const std::string& command) {
-  CommandRun result;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return result;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+/// Runs `command` and captures stdout and stderr together.
+CommandRun run(const std::string& command) { return atiende::testing::run_command(command + " 2>&1"); }
 
 std::string read_all(const fs::path& path) {
   std::ifstream in(path);
