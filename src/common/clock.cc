@@ -1,6 +1,9 @@
 #include "common/clock.h"
 
+#include <openssl/rand.h>
+
 #include <ctime>
+#include <random>
 
 namespace atiende {
 
@@ -21,17 +24,20 @@ class SystemClock final : public Clock {
   }
 };
 
+/// Draws from OpenSSL's CSPRNG: session ids, confirmation tokens and generated keys (JWT secret,
+/// admin key, audit key) must not be predictable from earlier outputs, as a seeded Mersenne
+/// Twister's are. Thread-safe (RAND_bytes is).
 class SystemRandom final : public Random {
  public:
-  SystemRandom() : engine_(std::random_device{}()) {}
   uint64_t next_u64() override {
-    std::lock_guard lock(mutex_);
-    return engine_();
+    uint64_t value = 0;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&value), sizeof value) != 1) {
+      // Not expected on Linux; std::random_device reads the kernel's CSPRNG as well.
+      std::random_device device;
+      value = (static_cast<uint64_t>(device()) << 32) ^ device();
+    }
+    return value;
   }
-
- private:
-  std::mutex mutex_;
-  std::mt19937_64 engine_;
 };
 }  // namespace
 

@@ -53,7 +53,8 @@ class Random {
   std::string hex(size_t bytes);
 };
 
-/// Seeded from std::random_device; for production. The reference lives for the whole program.
+/// Cryptographically secure (OpenSSL RAND_bytes); for production ids and keys. The reference
+/// lives for the whole program.
 Random& system_random();
 
 /// Deterministic generator for tests.

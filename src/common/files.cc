@@ -1,6 +1,8 @@
 #include "common/files.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -60,8 +62,19 @@ Result<std::string> load_or_create_secret_file(const std::filesystem::path& path
   }
   if (path.has_parent_path()) ATIENDE_RETURN_IF_ERROR(ensure_directory(path.parent_path()));
   const std::string secret = system_random().hex(32);
-  ATIENDE_RETURN_IF_ERROR(write_file_atomic(path, secret));
-  ::chmod(path.c_str(), 0600);
+  // Created 0600 from the start (no window with the umask's permissions), never over a file
+  // that appeared meanwhile.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status::unavailable(path.string() + ": cannot create (" + std::strerror(errno) + ")");
+  }
+  const ssize_t written = ::write(fd, secret.data(), secret.size());
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (written != static_cast<ssize_t>(secret.size()) || !synced) {
+    std::filesystem::remove(path, ec);
+    return Status::unavailable(path.string() + ": cannot write the new secret");
+  }
   return secret;
 }
 

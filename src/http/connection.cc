@@ -218,6 +218,20 @@ asio::awaitable<void> Connection::run() {
 
 void Connection::add_common_headers(const Request& request, Response& response) const {
   response.headers.set("X-Request-Id", request.request_id);
+  // Browser hardening for the web chat and admin pages (harmless on JSON): no MIME sniffing, no
+  // Referer (a "?token=" demo URL must not leak to other sites), scripts and connections only
+  // from this origin, and framing only by this origin or the http.cors_origins sites that embed
+  // the chat through /widget.js.
+  response.headers.set("X-Content-Type-Options", "nosniff");
+  response.headers.set("Referrer-Policy", "no-referrer");
+  std::string ancestors = "'self'";
+  for (const auto& allowed : core_.options.cors_origins) {
+    if (allowed.find_first_of("; ,'\t\r\n") == std::string::npos) ancestors += " " + allowed;
+  }
+  response.headers.set("Content-Security-Policy",
+                       "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors " +
+                           ancestors);
   if (!core_.options.cors_origins.empty()) {
     auto origin = request.headers.get("Origin");
     if (origin) {

@@ -32,7 +32,7 @@ std::string es_pattern() {
          R"(callejón|callejon)\.?\s+|(?i:c/|av\.|p[ºo]\.|pl\.)\s*))" +
          particle + "?" + name + "(?:\\s+" + particle + "?" + name + "){0,4}" +
          R"(,?\s*(?:(?i:n[º°o]|núm|num|nº)\.?\s*)?\d{1,4}\s?[A-Za-z]?\b)"
-         R"((?:(?:,\s*|\s+)(?:\d{1,2}\s?[ºª°]\s?(?:[A-Z]\b|\d{1,2}\b|(?i:izq|izda|dcha|dcho)\.?)?)"
+         R"((?:(?:,\s*|\s+)(?:\d{1,2}\s?[ºª°]\s?(?:[A-Z]\b|\d{1,2}(?:\s?[ºª°]|\b)|(?i:izq|izda|dcha|dcho)\.?)?)"
          R"(|(?i:piso|planta|puerta|pta|esc|escalera|portal|bloque|bajo|ático|atico)\.?\s*[0-9A-Za-z]{0,3}\b)){0,3})"
          R"((?:,\s*\d{5}\b)?)";
 }

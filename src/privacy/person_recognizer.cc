@@ -4,6 +4,8 @@
 // dropped, which handles the classic "Quisiera ..." false positive.
 
 #include <algorithm>
+#include <cctype>
+#include <set>
 
 #include "privacy/gazetteer.h"
 #include "privacy/recognizer.h"
@@ -317,6 +319,24 @@ class PersonRecognizer final : public Recognizer {
     (void)text;
   }
 
+  /// "Talleres Gómez S.L.", "Inversiones Rojas S.A.S.": a legal-form suffix after the words
+  /// makes them a company name, not a person.
+  static bool company_suffix_after(std::string_view text, size_t end) {
+    size_t i = end;
+    while (i < text.size() && (text[i] == ' ' || text[i] == ',')) ++i;
+    std::string word;
+    for (; i < text.size() && word.size() < 8; ++i) {
+      const char c = text[i];
+      if (c == '.') continue;
+      if (!std::isalpha(static_cast<unsigned char>(c))) break;
+      word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    if (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) return false;
+    static const std::set<std::string> kSuffixes = {"sl", "slu", "sa", "sas", "ltda", "ltd",
+                                                     "inc", "eu", "scs", "sca", "srl", "llc"};
+    return kSuffixes.count(word) > 0;
+  }
+
   void score_and_emit(std::string_view text, const std::vector<Token>& tokens, size_t first,
                       size_t last, int cue, std::vector<PiiSpan>& out) const {
     if (cue < 0) return;
@@ -379,7 +399,7 @@ class PersonRecognizer final : public Recognizer {
                vocative_end(text, head.end) && greeting_before(tokens, first)) {
       score = std::max(score, 0.6);  // "Gracias, Eider." / "Hola Nohora,"
     }
-    if (score <= 0.0) return;
+    if (score <= 0.0 || company_suffix_after(text, tokens[last].end)) return;
     PiiSpan span;
     span.start_byte = head.start;
     span.end_byte = tokens[last].end;

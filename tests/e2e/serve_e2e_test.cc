@@ -183,6 +183,13 @@ TEST(ServeE2E, ServesTheEmbeddedWebUi) {
   EXPECT_EQ(index.status, 200);
   EXPECT_EQ(index.header("content-type").rfind("text/html", 0), 0u);
   EXPECT_NE(index.body.find("<html"), std::string::npos);
+  // Browser hardening on every response.
+  EXPECT_EQ(index.header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(index.header("referrer-policy"), "no-referrer");
+  const std::string csp = index.header("content-security-policy");
+  EXPECT_NE(csp.find("default-src 'self'"), std::string::npos) << csp;
+  EXPECT_NE(csp.find("frame-ancestors 'self'"), std::string::npos) << csp;
+  EXPECT_EQ(csp.find("script-src"), std::string::npos) << csp;  // scripts: default-src 'self' only
 }
 
 }  // namespace

@@ -116,6 +116,14 @@ TEST_F(RecognizersTest, HeldOutMissesStayFixed) {
   // A reference number that is also a valid Colombian mobile is not a phone.
   EXPECT_THAT(found("El número de orden 3001245789 no aparece"), IsEmpty());
   EXPECT_THAT(found("avisos del pedido al celular 3001245789"), ElementsAre("PHONE:3001245789"));
+  // A Spanish "2º 1ª" door keeps the rest of the address (the postal code) inside the span.
+  EXPECT_THAT(found("Envíenlo a Avda. Diagonal 640, 2º 1ª, 08017 Barcelona"),
+              ElementsAre("ADDRESS:Avda. Diagonal 640, 2º 1ª, 08017"));
+  // A legal-form suffix makes the words a company, not a person.
+  EXPECT_THAT(found("Factura a nombre de Talleres Gómez S.L. por favor"), IsEmpty());
+  EXPECT_THAT(found("Factura a nombre de Inversiones Rojas S.A.S."), IsEmpty());
+  EXPECT_THAT(found("Factura a nombre de Andrés Gómez, sin más."),
+              ElementsAre("PERSON:Andrés Gómez"));
   // The parenthesis around the country code belongs to the number.
   EXPECT_THAT(found("escríbeme al (+57) 3105550172"), ElementsAre("PHONE:(+57) 3105550172"));
 }
