@@ -64,7 +64,7 @@ Outcome needs_login(const std::string& tool) {
 
 }  // namespace
 
-void Agent::Impl::audit(const SessionContext& ctx, const Identity& id, std::string action,
+bool Agent::Impl::audit(const SessionContext& ctx, const Identity& id, std::string action,
                         std::string tool, std::string decision, std::string reason,
                         const Json& details) {
   audit::AuditEvent e;
@@ -78,6 +78,7 @@ void Agent::Impl::audit(const SessionContext& ctx, const Identity& id, std::stri
   e.details_json = dump_json(details);
   auto r = self.deps_.audit->append(e);
   if (!r.ok()) spdlog::error("audit append failed: {}", r.status().to_string());
+  return r.ok();
 }
 
 Outcome Agent::Impl::refused(const SessionContext& ctx, const Identity& id, const std::string& tool,
@@ -412,8 +413,21 @@ Outcome Agent::confirm(const SessionContext& ctx, std::string_view token, std::s
     pd.effect = PolicyEffect::kDeny;
     pd.reason_code = "price_changed";
   }
-  impl_->audit(ctx, id, "policy_decision", rec.tool, std::string(policy_effect_name(pd.effect)),
-               pd.reason_code, {{"stage", "execution"}, {"confirmation_id", rec.confirmation_id}});
+  const bool audited =
+      impl_->audit(ctx, id, "policy_decision", rec.tool, std::string(policy_effect_name(pd.effect)),
+                   pd.reason_code, {{"stage", "execution"}, {"confirmation_id", rec.confirmation_id}});
+  // Fail closed: an account change that cannot be recorded is not made (the confirmation stays
+  // pending, so the customer can confirm again once the audit log is writable).
+  if (!audited && pd.effect == PolicyEffect::kAllow) {
+    (void)store_->finish(rec.token_hash, "pending", "", now);
+    Outcome o = make(OutcomeKind::kRefused, rec.tool, "audit_unavailable",
+                     "No pude registrar la operación, así que no hice ningún cambio. Inténtalo de "
+                     "nuevo en unos minutos.",
+                     "I could not record the operation, so I made no change. Please try again in "
+                     "a few minutes.");
+    o.result_json = dump_json(Json{{"error", "audit_unavailable"}, {"message", o.message_en}});
+    return o;
+  }
   if (pd.effect != PolicyEffect::kAllow) {
     (void)store_->finish(rec.token_hash, "failed", "", now);
     return impl_->refused(ctx, id, rec.tool, pd.reason_code,

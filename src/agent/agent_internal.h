@@ -29,7 +29,9 @@ struct Agent::Impl {
   Agent& self;
 
   // --- agent.cc
-  void audit(const SessionContext& ctx, const Identity& id, std::string action, std::string tool,
+  /// Appends an audit record; false (and an error log) when it could not be written, which a
+  /// state-changing action must treat as a reason not to act.
+  bool audit(const SessionContext& ctx, const Identity& id, std::string action, std::string tool,
              std::string decision, std::string reason, const Json& details);
   Outcome refused(const SessionContext& ctx, const Identity& id, const std::string& tool,
                   const std::string& reason, std::string es, std::string en,

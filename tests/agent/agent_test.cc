@@ -173,6 +173,27 @@ TEST_F(AgentTest, BackendOutageApologizesOffersTicketAndChangesNothing) {
   EXPECT_EQ(demo_backend_applied_writes_for_test(*backend_), 1);
 }
 
+TEST_F(AgentTest, AChangeThatCannotBeAuditedIsNotMade) {
+  auto ctx = session("ses_audit", "CUST-1001");
+  auto preview = agent_->propose(ctx, "cambiar_plan", R"({"plan_id":"plan-5g-40"})");
+  ASSERT_EQ(preview.kind, OutcomeKind::kPreview);
+  ASSERT_TRUE(db_->exec("ALTER TABLE audit_log RENAME TO audit_log_away").ok());
+  auto refused = agent_->confirm(ctx, preview.preview->token, "confirm");
+  EXPECT_EQ(refused.kind, OutcomeKind::kRefused);
+  EXPECT_EQ(refused.reason_code, "audit_unavailable");
+  EXPECT_EQ(plan_of("CUST-1001"), "plan-5g-10");
+  EXPECT_EQ(demo_backend_applied_writes_for_test(*backend_), 0);
+  // Once the log is writable again the same confirmation goes through, and is recorded.
+  ASSERT_TRUE(db_->exec("ALTER TABLE audit_log_away RENAME TO audit_log").ok());
+  auto done = agent_->confirm(ctx, preview.preview->token, "confirm");
+  EXPECT_EQ(done.kind, OutcomeKind::kResult) << done.reason_code;
+  EXPECT_EQ(plan_of("CUST-1001"), "plan-5g-40");
+  EXPECT_EQ(count_audit("executed"), 1);
+  auto verify = audit_->verify();
+  ASSERT_TRUE(verify.ok());
+  EXPECT_TRUE(verify->ok);
+}
+
 TEST_F(AgentTest, AnAccountQuestionWhileAPreviewWaitsIsAnsweredAndTheYesStillApplies) {
   auto ctx = session("ses_pq", "CUST-1001");
   auto preview = agent_->handle_builtin_turn(ctx, "quiero más datos 5G");
