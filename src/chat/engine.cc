@@ -86,6 +86,11 @@ Result<ChatOptions> chat_options_from_config(const Config& config) {
   o.extractive.max_sentences = static_cast<size_t>(std::max<int64_t>(1, sentences));
   ATIENDE_ASSIGN_OR_RETURN(o.template_dir, config.get_string("chat.prompt_dir", ""));
   ATIENDE_ASSIGN_OR_RETURN(o.variant, config.get_string("chat.variant", ""));
+  ATIENDE_ASSIGN_OR_RETURN(int64_t idle, config.get_int("chat.session_idle_minutes", 120));
+  if (idle < 1 || idle > 7 * 24 * 60) {
+    return Status::invalid_argument("config key 'chat.session_idle_minutes' must be 1..10080");
+  }
+  o.session_idle_minutes = static_cast<int>(idle);
   if (o.variant.size() > 64) {
     return Status::invalid_argument("config key 'chat.variant' must be at most 64 characters");
   }
@@ -119,10 +124,25 @@ Result<std::unique_ptr<ChatEngine>> ChatEngine::create(ChatEngineDeps deps, Chat
 }
 
 std::shared_ptr<ChatEngine::SessionState> ChatEngine::state_of(const std::string& session_id) {
+  const auto now = deps_.clock->steady_now();
   std::lock_guard lock(sessions_mutex_);
+  if (++lookups_since_sweep_ >= kSweepEvery) {
+    lookups_since_sweep_ = 0;
+    const auto idle = std::chrono::minutes(options_.session_idle_minutes);
+    std::erase_if(sessions_, [&](const auto& entry) {
+      // Only states nobody holds: no running or queued turn, no caller between lookups.
+      return entry.second.use_count() == 1 && now - entry.second->last_used > idle;
+    });
+  }
   auto& state = sessions_[session_id];
   if (!state) state = std::make_shared<SessionState>();
+  state->last_used = now;
   return state;
+}
+
+size_t ChatEngine::session_states() const {
+  std::lock_guard lock(sessions_mutex_);
+  return sessions_.size();
 }
 
 void ChatEngine::enter(SessionState& state, std::function<void()> start) {

@@ -92,6 +92,9 @@ struct ChatOptions {
   /// chat.variant: a label for this deployment's config (e.g. "b" in an online A/B test), stored
   /// on every new session so KPIs and exports can be split by it; "" = none.
   std::string variant;
+  /// chat.session_idle_minutes: in-memory per-session state (the customer's token, retrieval
+  /// gaps) is dropped after this long without a turn; the session's history stays in the store.
+  int session_idle_minutes = 120;
   double temperature = 0.2;               ///< llm.temperature
   int max_tokens = 400;                   ///< llm.max_tokens
   /// llm.io_threads: threads that drive provider streams for turn_async() (all turns share them;
@@ -131,6 +134,9 @@ class ChatEngine {
 
   /// Creates a session. An invalid customer token leaves it anonymous (audited by the agent).
   Result<store::Session> create_session(const NewSession& request);
+
+  /// Sessions with in-memory state (bounded by chat.session_idle_minutes); for tests and metrics.
+  size_t session_states() const;
   /// The checks turn() applies to a message, for callers that must reject bad input before they
   /// answer (e.g. before an SSE stream starts): invalid_argument for invalid UTF-8, a blank
   /// message or one over chat.max_message_chars code points.
@@ -194,8 +200,10 @@ class ChatEngine {
 
   ChatEngineDeps deps_;
   ChatOptions options_;
-  std::mutex sessions_mutex_;
+  mutable std::mutex sessions_mutex_;
   std::map<std::string, std::shared_ptr<SessionState>> sessions_;
+  size_t lookups_since_sweep_ = 0;
+  static constexpr size_t kSweepEvery = 256;  ///< state_of() calls between sweeps of idle states
   /// Drives provider streams of turn_async(); declared last so it stops (and drops suspended
   /// calls) before anything they use is destroyed. Null without a provider.
   std::unique_ptr<net::IoRunner> runner_;

@@ -27,6 +27,10 @@ struct ChatEngine::SessionState {
   std::deque<std::function<void()>> waiting;
   std::string customer_token;
   std::vector<std::string> retrieval_gaps;
+  /// Last state_of() for the session (guarded by ChatEngine::sessions_mutex_): idle states are
+  /// dropped after chat.session_idle_minutes, so the map does not grow with every session ever
+  /// opened. A dropped session keeps working from the store but is anonymous again.
+  std::chrono::steady_clock::time_point last_used;
 };
 
 /// One turn on its way through the pipeline.

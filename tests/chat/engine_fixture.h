@@ -113,7 +113,7 @@ class ChatEngineTest : public ::testing::Test {
     deps.provider = std::move(*provider);
     deps.anonymize = [](std::string_view text, std::string_view) { return std::string(text); };
     deps.customer_ref = [](const std::string& id) { return "ref-" + id; };
-    deps.clock = &system_clock();
+    deps.clock = &clock();
     deps.random = &system_random();
     auto engine = ChatEngine::create(std::move(deps), *options);
     ASSERT_TRUE(engine.ok()) << engine.status().to_string();
@@ -125,6 +125,8 @@ class ChatEngineTest : public ::testing::Test {
 
   /// TOML appended to the fixture's config (a derived fixture sets other sections).
   virtual std::string extra_config() const { return ""; }
+  /// The engine's clock (a derived fixture may use a FakeClock).
+  virtual const Clock& clock() const { return system_clock(); }
 
   /// The messages array of the n-th request the model got.
   Json request_messages(size_t n) {

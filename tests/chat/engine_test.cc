@@ -143,6 +143,34 @@ TEST_F(VariantEngineTest, NewSessionsCarryTheConfiguredVariant) {
   EXPECT_TRUE(session->consent);
 }
 
+class IdleSessionsTest : public ChatEngineTest {
+ protected:
+  std::string extra_config() const override { return "[chat]\nsession_idle_minutes = 30\n"; }
+  const Clock& clock() const override { return fake_clock_; }
+  FakeClock fake_clock_;
+};
+
+TEST_F(IdleSessionsTest, IdleInMemoryStateIsDroppedAndTheSessionStillAnswers) {
+  const size_t before = engine_->session_states();
+  ASSERT_GE(before, 1u);  // the fixture's session
+  std::vector<std::string> ids;
+  for (int i = 0; i < 300; ++i) {  // more than one sweep period of lookups
+    auto session = engine_->create_session({"", "es", false, "test"});
+    ASSERT_TRUE(session.ok());
+    ids.push_back(session->id);
+  }
+  EXPECT_EQ(engine_->session_states(), before + 300);  // nothing idle yet
+  fake_clock_.advance(std::chrono::minutes(31));
+  for (int i = 0; i < 300; ++i) ASSERT_TRUE(engine_->create_session({"", "es", false, "test"}).ok());
+  EXPECT_LT(engine_->session_states(), before + 300);  // the idle ones went away
+  // A dropped session still answers from its stored history.
+  server_.enqueue(openai_stream({"Escanea el código QR [1]."}));
+  RecordingSink sink;
+  auto turn = engine_->turn(ids.front(), "¿Cómo activo la eSIM?", sink);
+  ASSERT_TRUE(turn.ok()) << turn.status().to_string();
+  EXPECT_NE(sink.shown.find("código QR"), std::string::npos) << sink.shown;
+}
+
 TEST(ChatOptionsTest, VariantIsOptionalAndBounded) {
   auto none = Config::load_string("", map_env({}));
   ASSERT_TRUE(none.ok());
