@@ -12,7 +12,6 @@
 
 #include "app/chat_runtime.h"
 #include "app/serve.h"
-#include "app/web_assets.h"
 #include "common/json.h"
 #include "http/json.h"
 #include "http/sse.h"
@@ -160,10 +159,7 @@ bool wants_sse(const http::Request& request) {
 }
 
 Status install_chat_routes(http::Router& router, ServeContext& context) {
-  for (const auto& asset : web_assets()) {
-    router.add_static(asset.path, asset.content_type,
-                      std::string(reinterpret_cast<const char*>(asset.data), asset.size));
-  }
+  // The web UI's files are registered by `atiende serve` itself (cmd_serve.cc).
   ATIENDE_ASSIGN_OR_RETURN(std::shared_ptr<ChatRuntime> rt, shared_chat_runtime(context));
   Status status;
   auto add = [&](std::string_view method, std::string_view pattern, http::Handler handler) {
