@@ -15,6 +15,14 @@ async function setup() {
   const env = { ...process.env, ATIENDE_LOG_LEVEL: 'warn' };
   run(binary, ['--data', data, 'ingest', path.join(root, 'data/demo')], env);
   const server = await startServer(binary, data, env);
+  // A knowledge-base article whose text carries HTML: it must reach the page as text.
+  const xss = await fetch(server.url + '/v1/documents', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id: 'faq-marcado', type: 'faq', title: '¿Qué es el código de marcado especial?',
+                           text: 'El código de marcado especial es <img src=x onerror="window.__xss=1"> ' +
+                                 'seguido de <script>window.__xss=2</script> y nada más.' }),
+  });
+  if (!xss.ok) throw new Error('could not add the HTML article: ' + xss.status);
   return {
     url: server.url,
     async teardown() { await server.stop(); fs.rmSync(data, { recursive: true, force: true }); },
@@ -63,6 +71,20 @@ const tests = [
     created = page.waitForRequest((r) => r.url().endsWith('/v1/chat/sessions') && r.method() === 'POST');
     await ask(page, '¿Qué incluye el roaming en Europa?');
     assert(JSON.parse((await created).postData()).consent === true, 'ticked box gives consent');
+  }],
+  ['HTML inside an answer or its source is shown as text, never run', async (page, env) => {
+    await page.goto(env.url + '/?lang=es');
+    const answer = await ask(page, '¿Qué es el código de marcado especial?');
+    const text = await answer.textContent();
+    assert(text.includes('<img src=x'), 'the markup is shown literally: ' + text);
+    assert((await answer.$('img')) === null && (await answer.$('script')) === null, 'no element injected');
+    const cite = await answer.$('a.cite');
+    if (cite) {
+      await cite.click();
+      await page.waitForSelector('dialog#source[open]');
+      assert((await page.$('#source-text img')) === null, 'no element injected in the source dialog');
+    }
+    assert((await page.evaluate(() => window.__xss)) === undefined, 'no injected script ran');
   }],
   ['thumbs up is recorded and shown as pressed', async (page, env) => {
     await page.goto(env.url + '/?lang=es');
