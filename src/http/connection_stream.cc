@@ -3,6 +3,12 @@
 
 #include <utility>  // before Asio (Boost 1.74)
 
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -22,6 +28,38 @@ namespace bhttp = boost::beast::http;
 using asio::redirect_error;
 using asio::use_awaitable;
 using error_code = boost::system::error_code;
+
+/// One non-blocking `sendmsg` of `parts` in order; bytes sent, or -1 with errno set.
+ssize_t send_parts(int fd, const std::string_view (&parts)[3]) {
+  iovec iov[3];
+  for (int i = 0; i < 3; ++i) {
+    iov[i].iov_base = const_cast<char*>(parts[i].data());
+    iov[i].iov_len = parts[i].size();
+  }
+  msghdr message{};
+  message.msg_iov = iov;
+  message.msg_iovlen = 3;
+  return ::sendmsg(fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/// Appends `parts` to `out`, skipping their first `skip` bytes (already on the socket).
+void append_unsent(std::string& out, const std::string_view (&parts)[3], size_t skip) {
+  for (const auto part : parts) {
+    const size_t drop = std::min(skip, part.size());
+    out.append(part.substr(drop));
+    skip -= drop;
+  }
+}
+
+/// `data` as one chunk of a chunked body.
+std::string chunk_frame(std::string_view data) {
+  char head[24];
+  const int head_size = std::snprintf(head, sizeof head, "%zx\r\n", data.size());
+  std::string frame(head, static_cast<size_t>(head_size));
+  frame.append(data);
+  frame += "\r\n";
+  return frame;
+}
 
 /// The producer's end of a push stream.
 class StreamSinkImpl final : public StreamSink {
@@ -47,18 +85,38 @@ class StreamSinkImpl final : public StreamSink {
   }
 
   bool write(std::string data) override {
+    bool failed = false;
     {
       std::lock_guard lock(state_->mutex);
       if (state_->closed || state_->cancelled || state_->detached) return false;
       if (data.empty()) return true;
-      if (state_->pending.size() + data.size() <= state_->max_buffered) {
-        state_->pending += data;
+      state_->payload_bytes += data.size();
+      char head[24];
+      const auto head_size = static_cast<size_t>(std::snprintf(head, sizeof head, "%zx\r\n", data.size()));
+      const std::string_view parts[3] = {{head, head_size}, data, "\r\n"};
+      size_t sent = 0;
+      if (state_->writer_idle && state_->pending.empty() && state_->direct_fd >= 0) {
+        const ssize_t n = send_parts(state_->direct_fd, parts);
+        if (n >= 0) {
+          sent = static_cast<size_t>(n);
+          state_->last_write = std::chrono::steady_clock::now();
+          if (sent == head_size + data.size() + 2) return true;
+        } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+          failed = true;  // the client is gone (EPIPE, ECONNRESET)
+        }
+      }
+      const size_t total = head_size + data.size() + 2;
+      if (!failed && state_->pending.size() + (total - sent) <= state_->max_buffered) {
+        append_unsent(state_->pending, parts, sent);
+        state_->writer_idle = false;
         state_->wake_locked();
         return true;
       }
     }
-    spdlog::warn("http: stream cancelled: client is not reading (over {} bytes buffered)",
-                 state_->max_buffered);
+    if (!failed) {
+      spdlog::warn("http: stream cancelled: client is not reading (over {} bytes buffered)",
+                   state_->max_buffered);
+    }
     state_->cancel();
     return false;
   }
@@ -207,9 +265,12 @@ asio::awaitable<Connection::Outcome> Connection::write_stream(Request& request,
     co_return outcome;
   }
 
-  // Push: the producer writes into a StreamState from any thread and wakes us through the strand.
+  // Push: the producer sends from any thread, straight to the socket while we are idle, else into
+  // StreamState::pending, waking us through the strand (see StreamState).
   auto state = std::make_shared<StreamState>();
   state->max_buffered = core_.options.stream_max_buffered_bytes;
+  state->direct_fd = stream_.socket().native_handle();
+  state->last_write = std::chrono::steady_clock::now();
   {
     std::weak_ptr<Connection> weak = shared_from_this();
     auto executor = stream_.get_executor();
@@ -244,22 +305,27 @@ asio::awaitable<Connection::Outcome> Connection::write_stream(Request& request,
 
   const int keepalive_ms =
       response.keepalive_ms < 0 ? core_.options.sse_keepalive_ms : response.keepalive_ms;
-  const std::string keepalive_frame = sse_comment("keep-alive");
+  const auto keepalive = std::chrono::milliseconds(keepalive_ms);
+  const std::string keepalive_frame = chunk_frame(sse_comment("keep-alive"));
   std::string out;
   while (true) {
     bool closed = false;
     bool cancelled = false;
+    std::chrono::steady_clock::time_point last_write;
     out.clear();
     {
       std::lock_guard lock(state->mutex);
       out.swap(state->pending);
       closed = state->closed;
       cancelled = state->cancelled;
+      // Nothing to write and more may come: producers may send straight to the socket.
+      state->writer_idle = out.empty() && !closed && !cancelled;
+      if (!out.empty()) state->last_write = std::chrono::steady_clock::now();
+      last_write = state->last_write;
     }
     if (cancelled) break;
     if (!out.empty()) {
-      outcome.bytes += out.size();
-      co_await write_chunk(out, ec);
+      co_await asio::async_write(stream_, asio::buffer(out), redirect_error(use_awaitable, ec));
       if (ec) {
         state->cancel();
         break;
@@ -271,17 +337,26 @@ asio::awaitable<Connection::Outcome> Connection::write_stream(Request& request,
                                  redirect_error(use_awaitable, ec));
       break;
     }
-    wake_timer_.expires_after(keepalive_ms > 0 ? std::chrono::milliseconds(keepalive_ms)
-                                               : std::chrono::milliseconds(std::chrono::hours(24)));
+    if (keepalive_ms > 0 && std::chrono::steady_clock::now() >= last_write + keepalive) {
+      // Quiet for a whole interval: queue a comment frame for the next round to write.
+      std::lock_guard lock(state->mutex);
+      state->writer_idle = false;
+      state->pending += keepalive_frame;
+      continue;
+    }
+    // Wait for a wake-up (queued bytes, close, cancel) or the next keep-alive deadline. Chunks a
+    // producer sends directly do not wake us.
+    if (keepalive_ms > 0) {
+      wake_timer_.expires_at(last_write + keepalive);
+    } else {
+      wake_timer_.expires_after(std::chrono::hours(24));
+    }
     error_code wait_ec;
     co_await wake_timer_.async_wait(redirect_error(use_awaitable, wait_ec));
-    if (!wait_ec && keepalive_ms > 0) {
-      co_await write_chunk(keepalive_frame, ec);
-      if (ec) {
-        state->cancel();
-        break;
-      }
-    }
+  }
+  {
+    std::lock_guard lock(state->mutex);
+    outcome.bytes = state->payload_bytes;
   }
   state->detach();
   stream_state_.reset();

@@ -4,6 +4,7 @@
 #include <utility>  // Boost 1.74's asio/awaitable.hpp misses it
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -36,14 +37,24 @@ class Connection;
 /// Shared state of one push stream: the producer side (StreamSink) and the connection side meet
 /// here under one mutex. Holds no Asio object, so it may outlive the server (a producer keeping a
 /// sink): once detached, writes are refused and nothing is posted.
+///
+/// Fast path: while the connection waits with nothing queued (`writer_idle`), a producer sends its
+/// chunk straight to the socket (`direct_fd`, non-blocking `sendmsg` under `mutex`) with no
+/// hand-off to the connection's thread. What the socket does not take is queued and the connection
+/// woken to write it. The socket is closed only after detach(), which takes `mutex`, so a producer
+/// never writes to a closed (or reused) descriptor.
 struct StreamState {
   std::mutex mutex;
-  std::string pending;
+  std::string pending;  ///< wire bytes (chunk-framed), not yet handed to the socket
   size_t max_buffered = 0;
   bool closed = false;
   bool cancelled = false;
   bool detached = false;
   bool wake_posted = false;
+  bool writer_idle = false;  ///< the connection waits, nothing in flight: producers may send
+  int direct_fd = -1;        ///< the connection's socket; -1 = always queue
+  size_t payload_bytes = 0;  ///< body bytes accepted (before chunk framing)
+  std::chrono::steady_clock::time_point last_write;  ///< last bytes handed to the socket
   std::vector<std::function<void()>> callbacks;
   /// Posts a wake-up to the connection's strand; called under `mutex`, only while not detached.
   std::function<void()> post_wake;

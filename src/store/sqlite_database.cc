@@ -9,24 +9,38 @@ namespace atiende::store {
 // ---------------------------------------------------------------------------------------------
 // Statement
 
-Statement::~Statement() {
-  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+Statement::~Statement() { release(); }
+
+void Statement::release() {
+  if (stmt_ == nullptr) return;
+  if (cache_owner_ != nullptr) {
+    cache_owner_->give_back(stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+  stmt_ = nullptr;
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_), bind_status_(std::move(other.bind_status_)) {
+    : db_(other.db_),
+      stmt_(other.stmt_),
+      cache_owner_(other.cache_owner_),
+      bind_status_(std::move(other.bind_status_)) {
   other.stmt_ = nullptr;
   other.db_ = nullptr;
+  other.cache_owner_ = nullptr;
 }
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+    release();
     db_ = other.db_;
     stmt_ = other.stmt_;
+    cache_owner_ = other.cache_owner_;
     bind_status_ = std::move(other.bind_status_);
     other.stmt_ = nullptr;
     other.db_ = nullptr;
+    other.cache_owner_ = nullptr;
   }
   return *this;
 }
@@ -124,7 +138,10 @@ Result<std::shared_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& 
   return db;
 }
 
-SqliteDatabase::~SqliteDatabase() { sqlite3_close_v2(db_); }
+SqliteDatabase::~SqliteDatabase() {
+  for (auto& [sql, cached] : statement_cache_) sqlite3_finalize(cached.stmt);
+  sqlite3_close_v2(db_);
+}
 
 Status SqliteDatabase::error(std::string_view what) const {
   const int rc = sqlite3_errcode(db_);
@@ -155,20 +172,50 @@ Status SqliteDatabase::exec(std::string_view sql) {
 }
 
 Result<Statement> SqliteDatabase::prepare(std::string_view sql) {
+  std::lock_guard lock(mutex_);  // callers hold it already (recursive); guards the cache
+  const std::string key(sql);
+  auto found = statement_cache_.find(key);
+  if (found != statement_cache_.end() && !found->second.in_use) {
+    found->second.in_use = true;
+    return Statement(db_, found->second.stmt, this);
+  }
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) {
     if (stmt != nullptr) sqlite3_finalize(stmt);
     return error("sqlite prepare failed for \"" + std::string(sql.substr(0, 80)) + "\"");
   }
-  return Statement(db_, stmt);
+  statements_compiled_.fetch_add(1);
+  // Cache the first compile of a text (a second one, while the first is in use, is one-off).
+  if (stmt != nullptr && found == statement_cache_.end() &&
+      statement_cache_.size() < kStatementCacheSize) {
+    auto [slot, inserted] = statement_cache_.emplace(key, CachedStatement{stmt, true});
+    cached_by_handle_[stmt] = &slot->second;
+    return Statement(db_, stmt, this);
+  }
+  return Statement(db_, stmt, nullptr);
+}
+
+void SqliteDatabase::give_back(sqlite3_stmt* stmt) {
+  std::lock_guard lock(mutex_);
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (auto it = cached_by_handle_.find(stmt); it != cached_by_handle_.end()) {
+    it->second->in_use = false;
+  }
+}
+
+Status SqliteDatabase::run_locked(std::string_view sql) {
+  ATIENDE_ASSIGN_OR_RETURN(Statement statement, prepare(sql));
+  return statement.run();
 }
 
 Status SqliteDatabase::with_transaction(const std::function<Status(SqliteDatabase&)>& fn) {
   std::lock_guard lock(mutex_);
   const int depth = transaction_depth_;
   const std::string savepoint = "sp" + std::to_string(depth);
-  ATIENDE_RETURN_IF_ERROR(exec_locked(depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT " + savepoint));
+  ATIENDE_RETURN_IF_ERROR(depth == 0 ? run_locked("BEGIN IMMEDIATE")
+                                     : exec_locked("SAVEPOINT " + savepoint));
   ++transaction_depth_;
   Status status;
   try {
@@ -178,11 +225,11 @@ Status SqliteDatabase::with_transaction(const std::function<Status(SqliteDatabas
   }
   --transaction_depth_;
   if (status.ok()) {
-    status = exec_locked(depth == 0 ? "COMMIT" : "RELEASE " + savepoint);
+    status = depth == 0 ? run_locked("COMMIT") : exec_locked("RELEASE " + savepoint);
     if (status.ok()) return {};
   }
   if (depth == 0) {
-    (void)exec_locked("ROLLBACK");
+    (void)run_locked("ROLLBACK");
   } else {
     (void)exec_locked("ROLLBACK TO " + savepoint + "; RELEASE " + savepoint);
   }

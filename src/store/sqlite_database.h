@@ -17,6 +17,7 @@
 /// SQL dialect: this is SQLite-specific on purpose. Repositories keep their SQLite SQL in their
 /// sqlite implementation file; a PostgreSQL implementation gets its own connection class.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "common/status.h"
@@ -35,8 +37,9 @@ namespace atiende::store {
 
 class SqliteDatabase;
 
-/// A prepared statement. Move-only; finalized on destruction. Bind indexes are 1-based (SQLite),
-/// column indexes 0-based.
+/// A prepared statement. Move-only; on destruction it goes back to its database's statement cache
+/// (reset, bindings cleared) or is finalized. Bind indexes are 1-based (SQLite), column indexes
+/// 0-based.
 class Statement {
  public:
   Statement() = default;
@@ -66,10 +69,13 @@ class Statement {
 
  private:
   friend class SqliteDatabase;
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(sqlite3* db, sqlite3_stmt* stmt, SqliteDatabase* cache_owner)
+      : db_(db), stmt_(stmt), cache_owner_(cache_owner) {}
   void record_bind(int rc);
+  void release();  ///< back to the cache, or finalized
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  SqliteDatabase* cache_owner_ = nullptr;  ///< set when the statement came from the cache
   Status bind_status_;
 };
 
@@ -91,8 +97,15 @@ class SqliteDatabase {
 
   /// Runs one or more `;`-separated statements without results (DDL, PRAGMA). Thread-safe.
   Status exec(std::string_view sql);
-  /// Prepares one statement. Only inside with_transaction / with_connection callbacks.
+  /// Prepares one statement. Only inside with_transaction / with_connection callbacks. The
+  /// compiled statement is cached by its SQL text (up to kStatementCacheSize texts): the next
+  /// prepare of the same text reuses it instead of parsing the SQL again.
   Result<Statement> prepare(std::string_view sql);
+
+  /// SQL texts whose compiled statements are kept for reuse.
+  static constexpr size_t kStatementCacheSize = 256;
+  /// Statements compiled so far (cache misses), for tests and diagnostics. Thread-safe.
+  size_t statements_compiled() const { return statements_compiled_.load(); }
 
   /// Runs `fn` in a write transaction (BEGIN IMMEDIATE); commits when it returns ok, rolls back
   /// otherwise and returns its error. Nested calls (same thread) use SAVEPOINTs, so an inner
@@ -111,12 +124,24 @@ class SqliteDatabase {
 
  private:
   SqliteDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  friend class Statement;
+  struct CachedStatement {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+  };
   Status exec_locked(std::string_view sql);
+  /// Runs one statement-less command (BEGIN, COMMIT...) through the statement cache.
+  Status run_locked(std::string_view sql);
   Status error(std::string_view what) const;
+  /// A Statement from the cache is done: reset it and mark it free. Under mutex_.
+  void give_back(sqlite3_stmt* stmt);
   sqlite3* db_;
   std::string path_;
   std::recursive_mutex mutex_;
   int transaction_depth_ = 0;  ///< guarded by mutex_
+  std::unordered_map<std::string, CachedStatement> statement_cache_;  ///< guarded by mutex_
+  std::unordered_map<sqlite3_stmt*, CachedStatement*> cached_by_handle_;  ///< guarded by mutex_
+  std::atomic<size_t> statements_compiled_{0};
 };
 
 /// Helper for single-value queries: the first column of the first row as an integer, or

@@ -235,6 +235,53 @@ TEST_F(StreamTest, ClientThatDoesNotReadGetsCancelled) {
   EXPECT_LT(written, 512u << 20);
 }
 
+// Producers send straight to the socket while the connection is idle and queue once the socket
+// is full (the client reads nothing until both threads are done): every frame still arrives, whole
+// and in each producer's order, and the stream ends cleanly.
+TEST_F(StreamTest, BurstsBeyondTheSocketBufferFromTwoThreadsArriveWholeAndInOrder) {
+  ServerOptions options;
+  options.stream_max_buffered_bytes = 64u << 20;
+  start(options);
+  TestClient client(port_, kWait, /*receive_buffer_bytes=*/4096);
+  client.send("POST", "/v1/stream", "{}");
+  client.read_header();
+  ASSERT_TRUE(box_.wait_for(1));
+  auto sink = box_.at(0);
+  // 2 x 3000 x ~1 KB = 6 MB: more than the server's send buffer grows to (tcp_wmem max 4 MB).
+  constexpr int kFrames = 3000;
+  const std::string padding(1000, 'p');
+  auto produce = [&](char name) {
+    for (int i = 0; i < kFrames; ++i) {
+      ASSERT_TRUE(sink->write(sse_event("t", std::string(1, name) + std::to_string(i) + padding)));
+    }
+  };
+  std::thread a(produce, 'a');
+  std::thread b(produce, 'b');
+  a.join();
+  b.join();
+  sink->close();
+  const std::string body = client.read_until("never-appears");
+  EXPECT_TRUE(client.stream_done());
+  int next_a = 0;
+  int next_b = 0;
+  size_t at = 0;
+  while (at < body.size()) {
+    const size_t end = body.find("\n\n", at);
+    ASSERT_NE(end, std::string::npos) << "truncated frame at byte " << at;
+    const std::string frame = body.substr(at, end - at);
+    at = end + 2;
+    ASSERT_EQ(frame.rfind("event: t\ndata: ", 0), 0u) << frame.substr(0, 40);
+    const std::string data = frame.substr(15);
+    ASSERT_EQ(data.size() - data.find('p'), padding.size()) << data.substr(0, 20);
+    const int number = std::stoi(data.substr(1));
+    int& expected = data[0] == 'a' ? next_a : next_b;
+    ASSERT_EQ(number, expected) << "frame out of order from producer " << data[0];
+    ++expected;
+  }
+  EXPECT_EQ(next_a, kFrames);
+  EXPECT_EQ(next_b, kFrames);
+}
+
 TEST_F(StreamTest, StopCancelsOpenStreams) {
   start();
   TestClient client(port_);

@@ -33,10 +33,18 @@ struct ClientResponse {
 /// failure or timeout.
 class TestClient {
  public:
-  explicit TestClient(uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(20))
+  /// `receive_buffer_bytes` > 0 sets SO_RCVBUF before connecting (a slow reader fills the
+  /// server's socket sooner).
+  explicit TestClient(uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(20),
+                      int receive_buffer_bytes = 0)
       : stream_(ioc_), timeout_(timeout) {
     boost::asio::ip::tcp::endpoint endpoint(boost::asio::ip::make_address("127.0.0.1"), port);
     boost::system::error_code ec;
+    if (receive_buffer_bytes > 0) {
+      stream_.socket().open(boost::asio::ip::tcp::v4());
+      stream_.socket().set_option(
+          boost::asio::socket_base::receive_buffer_size(receive_buffer_bytes));
+    }
     stream_.expires_after(timeout_);
     stream_.async_connect(endpoint, [&](boost::system::error_code e) { ec = e; });
     run();
