@@ -10,7 +10,7 @@
 // The parent samples the server's threads and RSS from /proc while all chats are streaming.
 //
 //   build-p/bench/bench_chat_sse --binary build-p/atiende [--chats 2000] [--seconds 40]
-//       [--warmup 15] [--rate 20] [--tokens 100] [--io-threads 2] [--workers 4] [--llm-threads 1]
+//       [--warmup 15] [--rate 20] [--tokens 100] [--io-threads 2] [--workers 4] [--llm-threads 2]
 
 #include <utility>  // before Asio (Boost 1.74)
 
@@ -62,7 +62,7 @@ struct Args {
   int tokens = 100;  ///< tokens per answer
   int io_threads = 2;
   int workers = 4;
-  int llm_threads = 1;
+  int llm_threads = 2;
 };
 
 using atiende::bench::now_us;

@@ -97,7 +97,7 @@ Result<ChatOptions> chat_options_from_config(const Config& config) {
   ATIENDE_ASSIGN_OR_RETURN(o.temperature, config.get_double("llm.temperature", 0.2));
   ATIENDE_ASSIGN_OR_RETURN(int64_t max_tokens, config.get_int("llm.max_tokens", 400));
   o.max_tokens = static_cast<int>(max_tokens);
-  ATIENDE_ASSIGN_OR_RETURN(int64_t io_threads, config.get_int("llm.io_threads", 1));
+  ATIENDE_ASSIGN_OR_RETURN(int64_t io_threads, config.get_int("llm.io_threads", 2));
   if (io_threads < 1 || io_threads > 64) {
     return Status::invalid_argument("config key 'llm.io_threads' must be 1..64");
   }

@@ -99,7 +99,7 @@ struct ChatOptions {
   int max_tokens = 400;                   ///< llm.max_tokens
   /// llm.io_threads: threads that drive provider streams for turn_async() (all turns share them;
   /// a thread holds thousands of streams since it only waits on sockets).
-  int llm_io_threads = 1;
+  int llm_io_threads = 2;
 };
 
 /// Reads chat.* and llm.temperature/max_tokens; errors name the key.

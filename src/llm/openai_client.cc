@@ -5,6 +5,7 @@
 #include "common/json.h"
 #include "common/strings.h"
 #include "llm/internal.h"
+#include "llm/openai_chunk.h"
 #include "net/http_stream.h"
 #include "net/sse.h"
 
@@ -127,6 +128,17 @@ class StreamState {
       done_ = true;
       return Status{};
     }
+    if (internal::read_plain_chunk(data, plain_)) {  // the common case: no JSON tree
+      if (plain_.model && !plain_.model->empty()) model_ = *plain_.model;
+      for (const std::string& text : plain_.texts) {
+        if (!text.empty()) sink_.on_text(text);
+      }
+      for (const std::string& reason : plain_.finish_reasons) {
+        finish_ = parse_finish(reason);
+        have_finish_ = true;
+      }
+      return Status{};
+    }
     auto json = parse_json(data);
     if (!json.ok() || !json->is_object()) {
       return Status::unavailable("openai: malformed upstream stream frame (not a JSON object)");
@@ -202,6 +214,7 @@ class StreamState {
   }
 
   StreamSink& sink_;
+  internal::PlainChunk plain_;  ///< reused by every chunk
   std::map<int, ToolCall> calls_;
   std::string model_;
   Usage usage_;

@@ -2,6 +2,7 @@
 
 #include "net/io_runner.h"
 
+#include <atomic>
 #include <exception>
 #include <thread>
 #include <vector>
@@ -9,7 +10,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "common/log.h"
 
@@ -17,12 +17,20 @@ namespace atiende::net {
 
 namespace asio = boost::asio;
 
+/// One io_context per thread: a coroutine stays on the thread it was given, so its handlers never
+/// run concurrently (no strand), and an event wakes only the thread that owns its socket.
 struct IoRunner::Impl {
-  explicit Impl(int concurrency) : ioc(concurrency), work(asio::make_work_guard(ioc)) {}
-  // With one thread the io_context is told so (concurrency hint 1): Asio then skips some locking.
-  asio::io_context ioc;
-  asio::executor_work_guard<asio::io_context::executor_type> work;
-  std::vector<std::thread> threads;
+  struct Lane {
+    // Concurrency hint 1: one thread runs this io_context, Asio then skips waking others.
+    asio::io_context ioc{1};
+    asio::executor_work_guard<asio::io_context::executor_type> work{asio::make_work_guard(ioc)};
+    std::thread thread;
+  };
+  explicit Impl(int count) {
+    for (int i = 0; i < count; ++i) lanes.push_back(std::make_unique<Lane>());
+  }
+  std::vector<std::unique_ptr<Lane>> lanes;
+  std::atomic<size_t> next{0};  ///< round-robin over lanes
 };
 
 namespace {
@@ -53,8 +61,8 @@ void run_in_bursts(asio::io_context& ioc) {
 }  // namespace
 
 IoRunner::IoRunner(int threads) : impl_(std::make_unique<Impl>(std::max(1, threads))) {
-  for (int i = 0; i < std::max(1, threads); ++i) {
-    impl_->threads.emplace_back([impl = impl_.get()] { run_in_bursts(impl->ioc); });
+  for (auto& lane : impl_->lanes) {
+    lane->thread = std::thread([ioc = &lane->ioc] { run_in_bursts(*ioc); });
   }
 }
 
@@ -65,16 +73,17 @@ bool IoRunner::after_ready_handlers(std::function<void()> hook) {
 }
 
 IoRunner::~IoRunner() {
-  impl_->work.reset();
-  impl_->ioc.stop();
-  for (auto& thread : impl_->threads) thread.join();
+  for (auto& lane : impl_->lanes) {
+    lane->work.reset();
+    lane->ioc.stop();
+  }
+  for (auto& lane : impl_->lanes) lane->thread.join();
 }
 
 void IoRunner::spawn(std::function<Awaitable<void>()> make) {
-  // One thread already runs handlers one at a time: a strand would only add a dispatch per step.
-  Executor executor = impl_->threads.size() == 1 ? Executor(impl_->ioc.get_executor())
-                                                 : Executor(asio::make_strand(impl_->ioc));
-  asio::co_spawn(executor,
+  // The lane's one thread runs its handlers one at a time: no strand needed.
+  auto& lane = *impl_->lanes[impl_->next.fetch_add(1) % impl_->lanes.size()];
+  asio::co_spawn(lane.ioc.get_executor(),
                  [make = std::move(make)]() -> Awaitable<void> { co_await make(); },
                  [](std::exception_ptr error) {
                    if (!error) return;
@@ -88,6 +97,6 @@ void IoRunner::spawn(std::function<Awaitable<void>()> make) {
                  });
 }
 
-int IoRunner::threads() const { return static_cast<int>(impl_->threads.size()); }
+int IoRunner::threads() const { return static_cast<int>(impl_->lanes.size()); }
 
 }  // namespace atiende::net

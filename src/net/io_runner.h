@@ -1,5 +1,5 @@
 #pragma once
-/// IoRunner: a few threads running one io_context, for coroutines that must not hold the caller's
+/// IoRunner: a few threads, each running its own io_context, for coroutines that must not hold the caller's
 /// thread (e.g. an LLM answer streaming for seconds while the HTTP worker that started it goes
 /// back to serving requests). Asio stays in io_runner.cc; callers pass a coroutine factory.
 
@@ -12,7 +12,7 @@ namespace atiende::net {
 
 class IoRunner {
  public:
-  /// Starts `threads` (>= 1) threads running the io_context.
+  /// Starts `threads` (>= 1) threads, each with its own io_context.
   explicit IoRunner(int threads = 1);
   /// Stops the io_context and joins the threads. Coroutines still suspended are destroyed without
   /// resuming (their frames' destructors run), so whatever they own is released.
@@ -20,8 +20,8 @@ class IoRunner {
   IoRunner(const IoRunner&) = delete;
   IoRunner& operator=(const IoRunner&) = delete;
 
-  /// Runs the coroutine made by `make` so that its handlers never run concurrently with each other
-  /// (as net/http_stream.h requires): on its own strand, or directly with a single thread. An
+  /// Runs the coroutine made by `make` on one of the threads (round-robin), where it stays, so its
+  /// handlers never run concurrently with each other (as net/http_stream.h requires). An
   /// exception escaping the coroutine is logged and swallowed. Thread-safe.
   void spawn(std::function<Awaitable<void>()> make);
 
