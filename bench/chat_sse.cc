@@ -10,7 +10,7 @@
 // The parent samples the server's threads and RSS from /proc while all chats are streaming.
 //
 //   build-p/bench/bench_chat_sse --binary build-p/atiende [--chats 2000] [--seconds 40]
-//       [--warmup 15] [--rate 20] [--tokens 100] [--io-threads 2] [--workers 4] [--llm-threads 2]
+//       [--warmup 15] [--rate 20] [--tokens 100] [--io-threads 2] [--workers 4] [--llm-threads 2] [--tick-ms 1]
 
 #include <utility>  // before Asio (Boost 1.74)
 
@@ -63,6 +63,7 @@ struct Args {
   int io_threads = 2;
   int workers = 4;
   int llm_threads = 2;
+  int tick_ms = 1;  ///< upstream decode step: token send times rounded up to it (0 = exact)
 };
 
 using atiende::bench::now_us;
@@ -122,6 +123,17 @@ std::string upstream_frame(const std::string& content) {
          "[{\"index\":0,\"delta\":{\"content\":\"" + content + "\"},\"finish_reason\":null}]}\n\n";
 }
 
+/// `t` rounded up to the next multiple of `tick_ms` of the steady clock (0: `t` itself). A model
+/// server emits tokens at decode steps, every running answer at once (vLLM, llama.cpp batch all
+/// sequences per step), so answers' tokens leave in bursts, not at evenly spread instants.
+std::chrono::steady_clock::time_point on_tick(std::chrono::steady_clock::time_point t, int tick_ms) {
+  if (tick_ms <= 0) return t;
+  const auto tick = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::milliseconds(tick_ms));
+  const auto since = t.time_since_epoch();
+  return std::chrono::steady_clock::time_point(((since + tick - std::chrono::nanoseconds(1)) / tick) * tick);
+}
+
 asio::awaitable<void> upstream_answer(tcp::socket socket, Args args) {
   std::string buffer;
   if (!co_await read_request(socket, buffer)) co_return;
@@ -134,7 +146,7 @@ asio::awaitable<void> upstream_answer(tcp::socket socket, Args args) {
   auto next = std::chrono::steady_clock::now();
   for (int i = 0; i < args.tokens && !ec; ++i) {
     next += period;
-    timer.expires_at(next);
+    timer.expires_at(on_tick(next, args.tick_ms));
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     const std::string frame = upstream_frame(std::to_string(now_us()) + " [1] ");
     co_await asio::async_write(socket, asio::buffer(frame), asio::redirect_error(asio::use_awaitable, ec));
@@ -321,6 +333,7 @@ bool parse_args(int argc, char** argv, Args& args) {
     else if (flag == "--io-threads") args.io_threads = std::stoi(value);
     else if (flag == "--workers") args.workers = std::stoi(value);
     else if (flag == "--llm-threads") args.llm_threads = std::stoi(value);
+    else if (flag == "--tick-ms") args.tick_ms = std::stoi(value);
     else return false;
   }
   return !args.binary.empty() && args.warmup < args.seconds;
@@ -333,7 +346,7 @@ int main(int argc, char** argv) {
   if (!parse_args(argc, argv, args)) {
     std::cerr << "usage: bench_chat_sse --binary PATH/atiende [--chats N] [--seconds S] "
                  "[--warmup S] [--rate TOK/S] [--tokens N] [--io-threads N] [--workers N] "
-                 "[--llm-threads N]\n";
+                 "[--llm-threads N] [--tick-ms 1]\n";
     return 2;
   }
   namespace fs = std::filesystem;
@@ -443,6 +456,8 @@ int main(int argc, char** argv) {
   };
   Json out = {{"chats", args.chats},
               {"rate_tokens_per_s_per_chat", args.rate},
+              {"upstream_tick_ms", args.tick_ms},
+              {"llm_io_threads", args.llm_threads},
               {"tokens_per_answer", args.tokens},
               {"seconds", args.seconds},
               {"warmup_seconds", args.warmup},

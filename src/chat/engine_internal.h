@@ -38,6 +38,7 @@ struct ChatEngine::TurnContext {
   std::chrono::steady_clock::time_point started;
   std::shared_ptr<SessionState> state;
   store::Session session;
+  store::Session session_at_start;  ///< as read when the turn began (to skip a no-op update)
   std::string text;       ///< trimmed customer text (raw: never stored or logged)
   std::string language;
   std::string safe_text;  ///< anonymized

@@ -60,6 +60,7 @@ Result<std::shared_ptr<ChatEngine::TurnContext>> ChatEngine::begin_turn(
   ATIENDE_ASSIGN_OR_RETURN(auto found, deps_.conversations->get_session(session_id));
   if (!found) return Status::not_found("chat session '" + session_id + "' does not exist");
   turn->session = std::move(*found);
+  turn->session_at_start = turn->session;
   turn->state = state_of(session_id);
   turn->text = std::string(trim(text));
   return turn;
@@ -357,7 +358,15 @@ Result<TurnResult> ChatEngine::end_turn(TurnContext& turn, Result<TurnResult> re
   store::Session& session = turn.session;
   session.updated_ms = answer.created_ms;
   if (turn.outcome && !turn.outcome->ticket_id.empty()) session.status = "escalated";
-  ATIENDE_RETURN_IF_ERROR(deps_.conversations->update_session(session));
+  // append_message() already moved the session's updated_ms; write the rest only if the turn
+  // changed it (one write transaction less on most turns, and no overwrite of a concurrent
+  // change with the copy read at the start).
+  const store::Session& before = turn.session_at_start;
+  const bool changed = session.status != before.status || session.last_intent != before.last_intent ||
+                       session.resolved != before.resolved || session.language != before.language ||
+                       session.consent != before.consent ||
+                       session.customer_ref != before.customer_ref;
+  if (changed) ATIENDE_RETURN_IF_ERROR(deps_.conversations->update_session(session));
   return result;
 }
 

@@ -89,7 +89,8 @@ class ConversationStore {
   virtual Status update_session(const Session& session) = 0;
   virtual Result<std::vector<Session>> list_sessions(const SessionQuery& query) = 0;
 
-  /// Appends a message; assigns `seq` (returned) as the next number in its session.
+  /// Appends a message; assigns `seq` (returned) as the next number in its session, and sets the
+  /// session's `updated_ms` to the message's `created_ms` in the same transaction.
   virtual Result<int64_t> append_message(const Message& message) = 0;
   virtual Result<std::vector<Message>> messages(const std::string& session_id) = 0;
   virtual Result<std::optional<Message>> get_message(const std::string& message_id) = 0;
