@@ -5,6 +5,8 @@
 
 #include <utility>  // before Asio (Boost 1.74)
 
+#include <algorithm>
+
 #include "agent/confirm_text.h"
 #include "chat/engine_internal.h"
 #include "chat/grounded_stream.h"
@@ -158,7 +160,11 @@ Status ChatEngine::prepare(TurnContext& turn, TurnSink& sink) {
   // Earlier messages (before this one is stored): follow-up context and the model's history.
   std::vector<store::Message> earlier;
   if (!turn.outcome) {
-    if (auto messages = deps_.conversations->messages(turn.session.id); messages.ok()) {
+    // Enough for the history budget (a message costs at least 4 tokens there) and the last
+    // customer question that a follow-up carries over.
+    const size_t limit = std::max<size_t>(32, options_.budget.history_tokens / 4 + 2);
+    if (auto messages = deps_.conversations->recent_messages(turn.session.id, limit);
+        messages.ok()) {
       earlier = std::move(*messages);
     }
   }

@@ -1,5 +1,9 @@
 #include "store/conversations.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <iterator>
+
 #include "store/migrations.h"
 #include "store/sqlite_rows.h"
 
@@ -166,6 +170,20 @@ class SqliteConversationStore final : public ConversationStore {
     return collect_rows<Message>(
         *db_, std::string(kMessageColumns) + " WHERE session_id = ? ORDER BY seq",
         [&](Statement& st) { st.bind(1, session_id); }, read_message);
+  }
+
+  Result<std::vector<Message>> recent_messages(const std::string& session_id,
+                                               size_t limit) override {
+    ATIENDE_ASSIGN_OR_RETURN(
+        std::vector<Message> newest_first,
+        collect_rows<Message>(
+            *db_, std::string(kMessageColumns) + " WHERE session_id = ? ORDER BY seq DESC LIMIT ?",
+            [&](Statement& st) {
+              st.bind(1, session_id).bind(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+            },
+            read_message));
+    return std::vector<Message>(std::make_move_iterator(newest_first.rbegin()),
+                                std::make_move_iterator(newest_first.rend()));
   }
 
   Result<std::optional<Message>> get_message(const std::string& message_id) override {

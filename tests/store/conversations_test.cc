@@ -60,6 +60,26 @@ TEST_F(ConversationStoreTest, MessagesAreOrderedPerSession) {
       << "foreign key: unknown session";
 }
 
+TEST_F(ConversationStoreTest, RecentMessagesAreTheLastOnesOldestFirstAndTouchTheSession) {
+  ASSERT_TRUE(store_->create_session(session("s1", 10)).ok());
+  ASSERT_TRUE(store_->create_session(session("s2", 20)).ok());
+  for (int i = 1; i <= 5; ++i) {
+    Message m = message("m" + std::to_string(i), "s1", i % 2 ? "user" : "assistant");
+    m.created_ms = 100 + i;
+    ASSERT_TRUE(store_->append_message(m).ok());
+  }
+  ASSERT_TRUE(store_->append_message(message("other", "s2", "user")).ok());
+  auto recent = store_->recent_messages("s1", 3).value();
+  ASSERT_EQ(recent.size(), 3u);
+  EXPECT_EQ(recent[0].id, "m3");
+  EXPECT_EQ(recent[2].id, "m5");
+  EXPECT_EQ(recent[2].seq, 5);
+  EXPECT_EQ(store_->recent_messages("s1", 50).value().size(), 5u);
+  EXPECT_TRUE(store_->recent_messages("s1", 0).value().empty());
+  EXPECT_TRUE(store_->recent_messages("ghost", 3).value().empty());
+  EXPECT_EQ(store_->get_session("s1").value()->updated_ms, 105) << "append_message touches it";
+}
+
 TEST_F(ConversationStoreTest, FeedbackAndSurveyReplacePreviousAnswers) {
   ASSERT_TRUE(store_->create_session(session("s1", 10)).ok());
   ASSERT_TRUE(store_->append_message(message("m1", "s1", "assistant")).ok());
