@@ -186,6 +186,8 @@ class ChatEngine {
   // The turn pipeline (engine_turn.cc).
   Result<std::shared_ptr<TurnContext>> begin_turn(const std::string& session_id, std::string_view text);
   Status prepare(TurnContext& turn, TurnSink& sink);
+  /// The session's latest messages, oldest first: as many as the history budget can use.
+  std::vector<store::Message> recent_context(const std::string& session_id);
   void prepare_provider_request(TurnContext& turn, const std::vector<store::Message>& history);
   /// True when the built-in responder answers `text` from the KB with a FAQ match or at least
   /// kOverrideConfidence (used to overrule the classifier's out-of-scope guess).

@@ -17,6 +17,7 @@
 #include "net/io_runner.h"
 #include "retrieve/knowledge_base.h"
 #include "text/language.h"
+#include "text/token_count.h"
 #include "text/utf8.h"
 
 namespace atiende::chat {
@@ -126,6 +127,21 @@ void ChatEngine::start_async(std::shared_ptr<TurnContext> turn, std::shared_ptr<
   });
 }
 
+std::vector<store::Message> ChatEngine::recent_context(const std::string& session_id) {
+  // The newest messages first; more only when they do not fill the history budget (a message
+  // costs its tokens + 4 in assemble_prompt) and the session has more. A read error leaves the
+  // turn without history rather than failing it.
+  constexpr size_t kFirstRead = 16;
+  auto recent = deps_.conversations->recent_messages(session_id, kFirstRead);
+  if (!recent.ok()) return {};
+  if (recent->size() < kFirstRead) return std::move(*recent);
+  size_t tokens = 0;
+  for (const auto& m : *recent) tokens += text::approx_token_count(m.text) + 4;
+  if (tokens >= options_.budget.history_tokens) return std::move(*recent);
+  auto more = deps_.conversations->recent_messages(session_id, options_.budget.history_tokens / 4 + 2);
+  return more.ok() ? std::move(*more) : std::move(*recent);
+}
+
 Status ChatEngine::prepare(TurnContext& turn, TurnSink& sink) {
   SessionState& state = *turn.state;
   // Language per message, then anonymize before anything is stored or logged.
@@ -159,15 +175,7 @@ Status ChatEngine::prepare(TurnContext& turn, TurnSink& sink) {
   }
   // Earlier messages (before this one is stored): follow-up context and the model's history.
   std::vector<store::Message> earlier;
-  if (!turn.outcome) {
-    // Enough for the history budget (a message costs at least 4 tokens there) and the last
-    // customer question that a follow-up carries over.
-    const size_t limit = std::max<size_t>(32, options_.budget.history_tokens / 4 + 2);
-    if (auto messages = deps_.conversations->recent_messages(turn.session.id, limit);
-        messages.ok()) {
-      earlier = std::move(*messages);
-    }
-  }
+  if (!turn.outcome) earlier = recent_context(turn.session.id);
   ATIENDE_RETURN_IF_ERROR(deps_.conversations->append_message(user).status());
   turn.intent = user.intent;
   if (!user.intent.empty()) turn.session.last_intent = user.intent;

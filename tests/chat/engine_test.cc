@@ -59,6 +59,33 @@ TEST_F(ChatEngineTest, PassagesAndHistoryReachTheModelAndCitationsMapToSources) 
       << history;
 }
 
+// A long session of short messages: the history budget (600 tokens) holds more than the first
+// read of recent messages, so the engine reads further back; the oldest message that fits and the
+// newest both reach the model, in order.
+TEST_F(ChatEngineTest, HistoryReadsFurtherBackWhenRecentMessagesDoNotFillTheBudget) {
+  auto db = store::SqliteDatabase::open((dir_.path() / "atiende.db").string());
+  ASSERT_TRUE(db.ok());
+  auto conversations = store::open_sqlite_conversations(*db);
+  ASSERT_TRUE(conversations.ok());
+  for (int i = 1; i <= 40; ++i) {
+    store::Message m;
+    m.id = "old-" + std::to_string(i);
+    m.session_id = session_;
+    m.role = i % 2 ? "user" : "assistant";
+    m.text = "mensaje " + std::to_string(i);
+    m.created_ms = i;
+    ASSERT_TRUE((*conversations)->append_message(m).ok());
+  }
+  server_.enqueue(openai_stream({"Escanea el código QR [1]."}));
+  RecordingSink sink;
+  ASSERT_TRUE(engine_->turn(session_, "¿Cómo activo la eSIM en mi teléfono?", sink).ok());
+  const Json messages = request_messages(0);
+  ASSERT_EQ(messages.size(), 42u) << "system + 40 history + question";
+  EXPECT_EQ(messages[1]["content"], "mensaje 1");
+  EXPECT_EQ(messages[40]["content"], "mensaje 40");
+  EXPECT_EQ(messages[40]["role"], "assistant");
+}
+
 TEST_F(ChatEngineTest, UngroundedAnswersNeverReachTheCustomer) {
   const std::string uncited = "El roaming es gratis en todo el mundo.";
   const std::string bad_cite = "Cuesta 1 peso [7].";
