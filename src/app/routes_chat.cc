@@ -69,14 +69,11 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-/// The SSE frame of a `token` event: `event: token` / `data: {"text": ...}`.
-std::string token_frame(std::string_view text) {
-  std::string frame;
-  frame.reserve(text.size() + 40);
-  frame += "event: token\ndata: {\"text\":";
-  append_json_string(frame, text);
-  frame += "}\n\n";
-  return frame;
+/// Appends the SSE frame of a `token` event (`event: token` / `data: {"text": ...}`) to `out`.
+void append_token_frame(std::string& out, std::string_view text) {
+  out += "event: token\ndata: {\"text\":";
+  append_json_string(out, text);
+  out += "}\n\n";
 }
 
 /// Streams a turn as SSE frames. On the engine's LLM I/O thread, frames are gathered and written
@@ -89,7 +86,15 @@ std::string token_frame(std::string_view text) {
 class SseTurnSink final : public chat::TurnSink, public std::enable_shared_from_this<SseTurnSink> {
  public:
   explicit SseTurnSink(std::shared_ptr<http::StreamSink> sink) : sink_(std::move(sink)) {}
-  void on_token(std::string_view text) override { emit(token_frame(text)); }
+  void on_token(std::string_view text) override {
+    bool first = false;
+    {
+      std::lock_guard lock(mutex_);
+      first = pending_.empty();
+      append_token_frame(pending_, text);  // straight into the pending frames: no temporary
+    }
+    if (first) schedule_flush();
+  }
   void on_citations(const std::vector<chat::Citation>& citations) override {
     emit(http::sse_event("citations", dump_json({{"citations", citations_to_json(citations)}})));
   }
@@ -107,13 +112,17 @@ class SseTurnSink final : public chat::TurnSink, public std::enable_shared_from_
   }
 
  private:
-  void emit(std::string frame) {
+  void emit(std::string_view frame) {
     {
       std::lock_guard lock(mutex_);
       const bool first = pending_.empty();
       pending_ += frame;
       if (!first) return;  // a flush is already queued
     }
+    schedule_flush();
+  }
+  /// After the first frame of a burst: flush once the burst is handled (or now, off the runner).
+  void schedule_flush() {
     auto self = weak_from_this();
     const bool deferred = net::IoRunner::after_ready_handlers([self] {
       if (auto sink = self.lock()) sink->flush();
@@ -123,8 +132,8 @@ class SseTurnSink final : public chat::TurnSink, public std::enable_shared_from_
   void flush() {
     std::lock_guard lock(mutex_);
     if (pending_.empty()) return;
-    sink_->write(std::move(pending_));
-    pending_.clear();
+    sink_->write(pending_);
+    pending_.clear();  // keeps its capacity for the next burst
   }
 
   std::shared_ptr<http::StreamSink> sink_;

@@ -84,7 +84,7 @@ class StreamSinkImpl final : public StreamSink {
     callback();
   }
 
-  bool write(std::string data) override {
+  bool write(std::string_view data) override {
     bool failed = false;
     {
       std::lock_guard lock(state_->mutex);

@@ -103,7 +103,7 @@ class StreamSink : public CancelSignal {
   /// Queues `data` for sending. Returns false when the stream is closed or cancelled (stop
   /// producing). Buffering more than ServerOptions::stream_max_buffered_bytes (a client that does
   /// not read) cancels the stream.
-  virtual bool write(std::string data) = 0;
+  virtual bool write(std::string_view data) = 0;
   /// Ends the response after everything queued is sent. Idempotent.
   virtual void close() = 0;
   /// Bytes queued and not yet handed to the socket.

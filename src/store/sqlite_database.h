@@ -88,7 +88,8 @@ struct SqliteOptions {
 class SqliteDatabase {
  public:
   /// Opens (creating if needed) the database file. ":memory:" gives a private in-memory database.
-  /// Applies WAL, busy timeout, foreign_keys=ON and synchronous=NORMAL. Errors name the path.
+  /// Applies WAL, busy timeout, foreign_keys=ON, synchronous=NORMAL and a 32 MiB page cache.
+  /// Errors name the path.
   static Result<std::shared_ptr<SqliteDatabase>> open(const std::string& path,
                                                        const SqliteOptions& options = {});
   ~SqliteDatabase();
