@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "retrieve/kb_test_util.h"
@@ -339,6 +340,11 @@ TEST(KnowledgeBaseTest, ConcurrentSearchesDuringMutationsStayConsistent) {
   };
   std::thread r1(reader);
   std::thread r2(reader);
+  // Mutate only once the readers are searching (the 30 writes can finish in a few ms).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (searches.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
   for (int i = 0; i < 30; ++i) {
     const std::vector<store::DocumentWithChunks> docs = {
         make_doc("tema-" + std::to_string(i % 5), "Tema " + std::to_string(i),
