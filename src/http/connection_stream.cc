@@ -51,11 +51,15 @@ void append_unsent(std::string& out, const std::string_view (&parts)[3], size_t 
   }
 }
 
+/// Writes the head of a `size`-byte chunk ("<hex size>\r\n") into `head`; returns its length.
+size_t format_chunk_head(char (&head)[24], size_t size) {
+  return static_cast<size_t>(std::snprintf(head, sizeof head, "%zx\r\n", size));
+}
+
 /// `data` as one chunk of a chunked body.
 std::string chunk_frame(std::string_view data) {
   char head[24];
-  const int head_size = std::snprintf(head, sizeof head, "%zx\r\n", data.size());
-  std::string frame(head, static_cast<size_t>(head_size));
+  std::string frame(head, format_chunk_head(head, data.size()));
   frame.append(data);
   frame += "\r\n";
   return frame;
@@ -92,20 +96,19 @@ class StreamSinkImpl final : public StreamSink {
       if (data.empty()) return true;
       state_->payload_bytes += data.size();
       char head[24];
-      const auto head_size = static_cast<size_t>(std::snprintf(head, sizeof head, "%zx\r\n", data.size()));
-      const std::string_view parts[3] = {{head, head_size}, data, "\r\n"};
+      const std::string_view parts[3] = {{head, format_chunk_head(head, data.size())}, data, "\r\n"};
+      const size_t total = parts[0].size() + data.size() + parts[2].size();
       size_t sent = 0;
       if (state_->writer_idle && state_->pending.empty() && state_->direct_fd >= 0) {
         const ssize_t n = send_parts(state_->direct_fd, parts);
         if (n >= 0) {
           sent = static_cast<size_t>(n);
           state_->last_write = std::chrono::steady_clock::now();
-          if (sent == head_size + data.size() + 2) return true;
+          if (sent == total) return true;
         } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
           failed = true;  // the client is gone (EPIPE, ECONNRESET)
         }
       }
-      const size_t total = head_size + data.size() + 2;
       if (!failed && state_->pending.size() + (total - sent) <= state_->max_buffered) {
         append_unsent(state_->pending, parts, sent);
         state_->writer_idle = false;
