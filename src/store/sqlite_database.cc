@@ -13,8 +13,8 @@ Statement::~Statement() { release(); }
 
 void Statement::release() {
   if (stmt_ == nullptr) return;
-  if (cache_owner_ != nullptr) {
-    cache_owner_->give_back(stmt_);
+  if (cache_owner_ != nullptr && cache_slot_ != nullptr) {
+    cache_owner_->give_back(*cache_slot_);
   } else {
     sqlite3_finalize(stmt_);
   }
@@ -25,10 +25,12 @@ Statement::Statement(Statement&& other) noexcept
     : db_(other.db_),
       stmt_(other.stmt_),
       cache_owner_(other.cache_owner_),
+      cache_slot_(other.cache_slot_),
       bind_status_(std::move(other.bind_status_)) {
   other.stmt_ = nullptr;
   other.db_ = nullptr;
   other.cache_owner_ = nullptr;
+  other.cache_slot_ = nullptr;
 }
 
 Statement& Statement::operator=(Statement&& other) noexcept {
@@ -37,10 +39,12 @@ Statement& Statement::operator=(Statement&& other) noexcept {
     db_ = other.db_;
     stmt_ = other.stmt_;
     cache_owner_ = other.cache_owner_;
+    cache_slot_ = other.cache_slot_;
     bind_status_ = std::move(other.bind_status_);
     other.stmt_ = nullptr;
     other.db_ = nullptr;
     other.cache_owner_ = nullptr;
+    other.cache_slot_ = nullptr;
   }
   return *this;
 }
@@ -179,7 +183,7 @@ Result<Statement> SqliteDatabase::prepare(std::string_view sql) {
   auto found = statement_cache_.find(key);
   if (found != statement_cache_.end() && !found->second.in_use) {
     found->second.in_use = true;
-    return Statement(db_, found->second.stmt, this);
+    return Statement(db_, found->second.stmt, this, &found->second);
   }
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
@@ -191,20 +195,17 @@ Result<Statement> SqliteDatabase::prepare(std::string_view sql) {
   // Cache the first compile of a text (a second one, while the first is in use, is one-off).
   if (stmt != nullptr && found == statement_cache_.end() &&
       statement_cache_.size() < kStatementCacheSize) {
-    auto [slot, inserted] = statement_cache_.emplace(key, CachedStatement{stmt, true});
-    cached_by_handle_[stmt] = &slot->second;
-    return Statement(db_, stmt, this);
+    auto [slot, inserted] = statement_cache_.emplace(key, detail::CachedStatement{stmt, true});
+    return Statement(db_, stmt, this, &slot->second);
   }
-  return Statement(db_, stmt, nullptr);
+  return Statement(db_, stmt);
 }
 
-void SqliteDatabase::give_back(sqlite3_stmt* stmt) {
+void SqliteDatabase::give_back(detail::CachedStatement& slot) {
   std::lock_guard lock(mutex_);
-  sqlite3_reset(stmt);
-  sqlite3_clear_bindings(stmt);
-  if (auto it = cached_by_handle_.find(stmt); it != cached_by_handle_.end()) {
-    it->second->in_use = false;
-  }
+  sqlite3_reset(slot.stmt);
+  sqlite3_clear_bindings(slot.stmt);
+  slot.in_use = false;
 }
 
 Status SqliteDatabase::run_locked(std::string_view sql) {

@@ -37,6 +37,14 @@ namespace atiende::store {
 
 class SqliteDatabase;
 
+namespace detail {
+/// A compiled statement kept by SqliteDatabase for its SQL text; `in_use` while a Statement has it.
+struct CachedStatement {
+  sqlite3_stmt* stmt = nullptr;
+  bool in_use = false;
+};
+}  // namespace detail
+
 /// A prepared statement. Move-only; on destruction it goes back to its database's statement cache
 /// (reset, bindings cleared) or is finalized. Bind indexes are 1-based (SQLite), column indexes
 /// 0-based.
@@ -69,13 +77,15 @@ class Statement {
 
  private:
   friend class SqliteDatabase;
-  Statement(sqlite3* db, sqlite3_stmt* stmt, SqliteDatabase* cache_owner)
-      : db_(db), stmt_(stmt), cache_owner_(cache_owner) {}
+  Statement(sqlite3* db, sqlite3_stmt* stmt, SqliteDatabase* cache_owner = nullptr,
+            detail::CachedStatement* cache_slot = nullptr)
+      : db_(db), stmt_(stmt), cache_owner_(cache_owner), cache_slot_(cache_slot) {}
   void record_bind(int rc);
   void release();  ///< back to the cache, or finalized
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
-  SqliteDatabase* cache_owner_ = nullptr;  ///< set when the statement came from the cache
+  SqliteDatabase* cache_owner_ = nullptr;          ///< set when the statement came from the cache
+  detail::CachedStatement* cache_slot_ = nullptr;  ///< its slot there
   Status bind_status_;
 };
 
@@ -126,22 +136,18 @@ class SqliteDatabase {
  private:
   SqliteDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   friend class Statement;
-  struct CachedStatement {
-    sqlite3_stmt* stmt = nullptr;
-    bool in_use = false;
-  };
   Status exec_locked(std::string_view sql);
   /// Runs one statement-less command (BEGIN, COMMIT...) through the statement cache.
   Status run_locked(std::string_view sql);
   Status error(std::string_view what) const;
-  /// A Statement from the cache is done: reset it and mark it free. Under mutex_.
-  void give_back(sqlite3_stmt* stmt);
+  /// A Statement from the cache is done: reset it and mark its slot free.
+  void give_back(detail::CachedStatement& slot);
   sqlite3* db_;
   std::string path_;
   std::recursive_mutex mutex_;
   int transaction_depth_ = 0;  ///< guarded by mutex_
-  std::unordered_map<std::string, CachedStatement> statement_cache_;  ///< guarded by mutex_
-  std::unordered_map<sqlite3_stmt*, CachedStatement*> cached_by_handle_;  ///< guarded by mutex_
+  /// Guarded by mutex_. Node-based: a slot's address is stable while Statements point to it.
+  std::unordered_map<std::string, detail::CachedStatement> statement_cache_;
   std::atomic<size_t> statements_compiled_{0};
 };
 
