@@ -128,18 +128,27 @@ void ChatEngine::start_async(std::shared_ptr<TurnContext> turn, std::shared_ptr<
 }
 
 std::vector<store::Message> ChatEngine::recent_context(const std::string& session_id) {
-  // The newest messages first; more only when they do not fill the history budget (a message
-  // costs its tokens + 4 in assemble_prompt) and the session has more. A read error leaves the
-  // turn without history rather than failing it.
-  constexpr size_t kFirstRead = 16;
-  auto recent = deps_.conversations->recent_messages(session_id, kFirstRead);
-  if (!recent.ok()) return {};
-  if (recent->size() < kFirstRead) return std::move(*recent);
+  // Pages of the newest messages, going further back only while they do not fill the history
+  // budget (a message costs its tokens + 4 in assemble_prompt) and the session has more. A read
+  // error keeps what was read rather than failing the turn.
+  constexpr size_t kPage = 16;
+  std::vector<store::Message> context;
+  std::vector<std::vector<store::Message>> pages;  // newest page first
   size_t tokens = 0;
-  for (const auto& m : *recent) tokens += text::approx_token_count(m.text) + 4;
-  if (tokens >= options_.budget.history_tokens) return std::move(*recent);
-  auto more = deps_.conversations->recent_messages(session_id, options_.budget.history_tokens / 4 + 2);
-  return more.ok() ? std::move(*more) : std::move(*recent);
+  int64_t before_seq = INT64_MAX;
+  for (size_t page_size = kPage; tokens < options_.budget.history_tokens; page_size *= 2) {
+    auto page = deps_.conversations->recent_messages(session_id, page_size, before_seq);
+    if (!page.ok() || page->empty()) break;
+    for (const auto& m : *page) tokens += text::approx_token_count(m.text) + 4;
+    before_seq = page->front().seq;
+    const bool last = page->size() < page_size;
+    pages.push_back(std::move(*page));
+    if (last) break;
+  }
+  for (auto it = pages.rbegin(); it != pages.rend(); ++it) {
+    context.insert(context.end(), std::make_move_iterator(it->begin()), std::make_move_iterator(it->end()));
+  }
+  return context;
 }
 
 Status ChatEngine::prepare(TurnContext& turn, TurnSink& sink) {

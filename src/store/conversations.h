@@ -93,10 +93,11 @@ class ConversationStore {
   /// session's `updated_ms` to the message's `created_ms` in the same transaction.
   virtual Result<int64_t> append_message(const Message& message) = 0;
   virtual Result<std::vector<Message>> messages(const std::string& session_id) = 0;
-  /// The last `limit` messages of a session, oldest first (a turn's context: reading the whole
-  /// transcript would make every turn of a long chat slower than the one before).
-  virtual Result<std::vector<Message>> recent_messages(const std::string& session_id,
-                                                       size_t limit) = 0;
+  /// The last `limit` messages of a session with `seq` below `before_seq`, oldest first (a
+  /// turn's context: reading the whole transcript would make every turn of a long chat slower
+  /// than the one before). Page further back by passing the oldest `seq` returned.
+  virtual Result<std::vector<Message>> recent_messages(const std::string& session_id, size_t limit,
+                                                       int64_t before_seq = INT64_MAX) = 0;
   virtual Result<std::optional<Message>> get_message(const std::string& message_id) = 0;
 
   /// One rating per message: a second call replaces the first.

@@ -172,14 +172,15 @@ class SqliteConversationStore final : public ConversationStore {
         [&](Statement& st) { st.bind(1, session_id); }, read_message);
   }
 
-  Result<std::vector<Message>> recent_messages(const std::string& session_id,
-                                               size_t limit) override {
+  Result<std::vector<Message>> recent_messages(const std::string& session_id, size_t limit,
+                                               int64_t before_seq) override {
     ATIENDE_ASSIGN_OR_RETURN(
         std::vector<Message> newest_first,
         collect_rows<Message>(
-            *db_, std::string(kMessageColumns) + " WHERE session_id = ? ORDER BY seq DESC LIMIT ?",
+            *db_, std::string(kMessageColumns) + " WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
             [&](Statement& st) {
-              st.bind(1, session_id).bind(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+              st.bind(1, session_id).bind(2, before_seq);
+              st.bind(3, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
             },
             read_message));
     return std::vector<Message>(std::make_move_iterator(newest_first.rbegin()),

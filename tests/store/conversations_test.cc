@@ -77,6 +77,11 @@ TEST_F(ConversationStoreTest, RecentMessagesAreTheLastOnesOldestFirstAndTouchThe
   EXPECT_EQ(store_->recent_messages("s1", 50).value().size(), 5u);
   EXPECT_TRUE(store_->recent_messages("s1", 0).value().empty());
   EXPECT_TRUE(store_->recent_messages("ghost", 3).value().empty());
+  auto older = store_->recent_messages("s1", 2, recent[0].seq).value();
+  ASSERT_EQ(older.size(), 2u) << "the page before m3";
+  EXPECT_EQ(older[0].id, "m1");
+  EXPECT_EQ(older[1].id, "m2");
+  EXPECT_TRUE(store_->recent_messages("s1", 5, 1).value().empty());
   EXPECT_EQ(store_->get_session("s1").value()->updated_ms, 105) << "append_message touches it";
 }
 
