@@ -218,14 +218,23 @@ bool is_ip_literal(const std::string& host) {
 Awaitable<Status> HttpStream::Impl::connect() {
   if (!client.tls_error.empty() && url.tls()) co_return Status::unavailable(client.tls_error);
   boost::system::error_code ec;
-  tcp::resolver resolver(ex);
-  auto results = co_await resolver.async_resolve(url.host, std::to_string(url.port),
-                                                 asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return io_error(ec, "resolving " + url.host);
-  if (cancel.cancelled()) co_return Status::cancelled("HTTP call cancelled");
-  tcp = std::make_unique<beast::tcp_stream>(ex);
-  NET_CO_RETURN_IF_ERROR(arm(options.connect_timeout, "while connecting"));
-  co_await tcp->async_connect(results, asio::redirect_error(asio::use_awaitable, ec));
+  // An IP literal needs no resolver (whose getaddrinfo runs on a helper thread per call).
+  const asio::ip::address literal = asio::ip::make_address(url.host, ec);
+  if (!ec) {
+    tcp = std::make_unique<beast::tcp_stream>(ex);
+    NET_CO_RETURN_IF_ERROR(arm(options.connect_timeout, "while connecting"));
+    co_await tcp->async_connect(tcp::endpoint(literal, url.port), asio::redirect_error(asio::use_awaitable, ec));
+  } else {
+    ec = {};
+    tcp::resolver resolver(ex);
+    auto results = co_await resolver.async_resolve(url.host, std::to_string(url.port),
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return io_error(ec, "resolving " + url.host);
+    if (cancel.cancelled()) co_return Status::cancelled("HTTP call cancelled");
+    tcp = std::make_unique<beast::tcp_stream>(ex);
+    NET_CO_RETURN_IF_ERROR(arm(options.connect_timeout, "while connecting"));
+    co_await tcp->async_connect(results, asio::redirect_error(asio::use_awaitable, ec));
+  }
   if (ec) co_return io_error(ec, "connecting");
   if (!url.tls()) co_return Status{};
 
