@@ -139,7 +139,7 @@ std::chrono::steady_clock::time_point on_tick(std::chrono::steady_clock::time_po
 /// The scripted model server's decode loop: one timer for every answer in flight. At each decode
 /// step it writes the next frame of every answer whose token is due, the way a batching model
 /// server (vLLM, llama.cpp) emits one token of every running sequence per step. (One timer and
-/// coroutine per answer cost this process about a third more CPU, taken from the server's cores.)
+/// coroutine per answer cost this process about a quarter more CPU, taken from the server's cores.)
 class DecodeLoop {
  public:
   DecodeLoop(asio::io_context& ioc, const Args& args)

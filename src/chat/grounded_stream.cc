@@ -7,15 +7,16 @@
 namespace atiende::chat {
 
 GroundedRelay::GroundedRelay(TurnSink& customer, const std::vector<Passage>& passages)
-    : customer_(customer), passages_(passages) {}
+    : customer_(customer), passages_(passages) {
+  for (const Passage& p : passages_) given_.push_back(p.number);
+}
 
 bool GroundedRelay::cancel_requested() const {
   return llm::StreamSink::cancel_requested() || customer_.cancelled();
 }
 
 bool GroundedRelay::is_given(int number) const {
-  return std::any_of(passages_.begin(), passages_.end(),
-                     [number](const Passage& p) { return p.number == number; });
+  return std::find(given_.begin(), given_.end(), number) != given_.end();
 }
 
 void GroundedRelay::release_to(size_t end) {

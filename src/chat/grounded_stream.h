@@ -52,6 +52,7 @@ class GroundedRelay final : public llm::StreamSink {
 
   TurnSink& customer_;
   const std::vector<Passage>& passages_;
+  std::vector<int> given_;  ///< the passages' numbers (checked for every marker as it streams)
   std::string received_;
   size_t released_ = 0;   ///< bytes of received_ shown
   size_t scan_from_ = 0;  ///< markers before this offset were already handled

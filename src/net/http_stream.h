@@ -6,7 +6,7 @@
 ///   auto stream = co_await HttpStream::open(client, request, options, cancel);
 ///   if (!stream.ok()) ...;
 ///   while (true) {
-///     auto piece = co_await (*stream)->next();     // Result<std::optional<std::string>>
+///     auto piece = co_await (*stream)->next();     // Result<std::optional<std::string_view>>
 ///     if (!piece.ok()) ...;                        // timeout, reset, cancelled
 ///     if (!*piece) break;                          // end of body
 ///     consume(**piece);
@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "net/async.h"
 #include "net/http_client.h"
@@ -39,9 +40,11 @@ class HttpStream {
   /// Status and headers (body only for error statuses).
   const HttpResponse& head() const;
 
-  /// The next piece of the body as it arrived (any size >= 1 byte), or nullopt at its end.
-  /// The idle timeout applies to each wait; the total timeout to the whole call.
-  Awaitable<Result<std::optional<std::string>>> next();
+  /// The next piece of the body as it arrived (any size >= 1 byte), or nullopt at its end. The
+  /// view is valid until the next call to next() or close(), or the stream's destruction (no
+  /// copy per piece: a token stream reads thousands of them). The idle timeout applies to each
+  /// wait; the total timeout to the whole call.
+  Awaitable<Result<std::optional<std::string_view>>> next();
 
   /// Closes the connection now. Call on the stream's executor.
   void close();
