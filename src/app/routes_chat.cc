@@ -83,7 +83,9 @@ void append_token_frame(std::string& out, std::string_view text) {
 /// once. A turn's callbacks never run concurrently with each other, but with llm.io_threads > 1
 /// the deferred flush runs on whichever runner thread handled the burst, outside the turn's
 /// strand, so `pending_` is guarded, and held through the write to keep frames in order.
-class SseTurnSink final : public chat::TurnSink, public std::enable_shared_from_this<SseTurnSink> {
+class SseTurnSink final : public chat::TurnSink,
+                          public net::IoRunner::BurstHook,
+                          public std::enable_shared_from_this<SseTurnSink> {
  public:
   explicit SseTurnSink(std::shared_ptr<http::StreamSink> sink) : sink_(std::move(sink)) {}
   void on_token(std::string_view text) override {
@@ -123,12 +125,9 @@ class SseTurnSink final : public chat::TurnSink, public std::enable_shared_from_
   }
   /// After the first frame of a burst: flush once the burst is handled (or now, off the runner).
   void schedule_flush() {
-    auto self = weak_from_this();
-    const bool deferred = net::IoRunner::after_ready_handlers([self] {
-      if (auto sink = self.lock()) sink->flush();
-    });
-    if (!deferred) flush();
+    if (!net::IoRunner::after_ready_handlers(weak_from_this())) flush();
   }
+  void after_burst() override { flush(); }
   void flush() {
     std::lock_guard lock(mutex_);
     if (pending_.empty()) return;

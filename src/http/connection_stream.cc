@@ -71,10 +71,7 @@ class StreamSinkImpl final : public StreamSink {
   explicit StreamSinkImpl(std::shared_ptr<StreamState> state) : state_(std::move(state)) {}
   ~StreamSinkImpl() override { close(); }
 
-  bool cancelled() const override {
-    std::lock_guard lock(state_->mutex);
-    return state_->cancelled;
-  }
+  bool cancelled() const override { return state_->cancelled.load(std::memory_order_acquire); }
 
   void on_cancel(std::function<void()> callback) override {
     {

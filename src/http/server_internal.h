@@ -48,7 +48,8 @@ struct StreamState {
   std::string pending;  ///< wire bytes (chunk-framed), not yet handed to the socket
   size_t max_buffered = 0;
   bool closed = false;
-  bool cancelled = false;
+  /// Written under `mutex`; read without it by cancelled() (asked for every streamed token).
+  std::atomic<bool> cancelled{false};
   bool detached = false;
   bool wake_posted = false;
   bool writer_idle = false;  ///< the connection waits, nothing in flight: producers may send

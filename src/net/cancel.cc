@@ -1,5 +1,6 @@
 #include "net/cancel.h"
 
+#include <atomic>
 #include <map>
 #include <mutex>
 
@@ -7,7 +8,7 @@ namespace atiende::net {
 
 struct CancellationToken::State {
   std::recursive_mutex mutex;  // held while callbacks run, so remove() waits for a running one
-  bool cancelled = false;
+  std::atomic<bool> cancelled{false};  ///< written under `mutex`, read without it
   uint64_t next_id = 1;
   std::map<uint64_t, std::function<void()>> callbacks;
 };
@@ -25,10 +26,7 @@ void CancellationToken::cancel() const {
   }
 }
 
-bool CancellationToken::cancelled() const {
-  std::lock_guard lock(state_->mutex);
-  return state_->cancelled;
-}
+bool CancellationToken::cancelled() const { return state_->cancelled.load(std::memory_order_acquire); }
 
 uint64_t CancellationToken::on_cancel(std::function<void()> callback) const {
   std::unique_lock lock(state_->mutex);

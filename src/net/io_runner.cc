@@ -36,22 +36,24 @@ struct IoRunner::Impl {
 namespace {
 
 /// The after_ready_handlers() hooks of the current runner thread (null on other threads).
-thread_local std::vector<std::function<void()>>* t_hooks = nullptr;
+thread_local std::vector<std::weak_ptr<IoRunner::BurstHook>>* t_hooks = nullptr;
 
 /// Handlers run in one burst at most, so hooks (e.g. batched socket writes) wait ~1-2 ms at most.
 constexpr int kMaxBurst = 512;
 
 /// A runner thread: runs a burst of ready handlers, then the hooks they queued, then waits.
 void run_in_bursts(asio::io_context& ioc) {
-  std::vector<std::function<void()>> hooks;
-  std::vector<std::function<void()>> running;
+  std::vector<std::weak_ptr<IoRunner::BurstHook>> hooks;
+  std::vector<std::weak_ptr<IoRunner::BurstHook>> running;
   t_hooks = &hooks;
   while (ioc.run_one() > 0) {
     for (int i = 1; i < kMaxBurst && ioc.poll_one() > 0; ++i) {
     }
     while (!hooks.empty()) {
       running.swap(hooks);
-      for (auto& hook : running) hook();
+      for (auto& weak : running) {
+        if (auto hook = weak.lock()) hook->after_burst();
+      }
       running.clear();
     }
   }
@@ -66,7 +68,7 @@ IoRunner::IoRunner(int threads) : impl_(std::make_unique<Impl>(std::max(1, threa
   }
 }
 
-bool IoRunner::after_ready_handlers(std::function<void()> hook) {
+bool IoRunner::after_ready_handlers(std::weak_ptr<BurstHook> hook) {
   if (t_hooks == nullptr) return false;
   t_hooks->push_back(std::move(hook));
   return true;

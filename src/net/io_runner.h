@@ -27,12 +27,21 @@ class IoRunner {
 
   int threads() const;
 
+  /// Work a producer defers to the end of a burst of events (see after_ready_handlers).
+  class BurstHook {
+   public:
+    virtual ~BurstHook() = default;
+    /// Runs on the runner thread once the handlers that were ready have run.
+    virtual void after_burst() = 0;
+  };
+
   /// On a runner thread: queues `hook` to run once the handlers that are ready now have run
-  /// (before the thread waits for more events) and returns true. On any other thread: returns
-  /// false and drops `hook`. Lets a producer batch per-event work over a burst of events, e.g.
-  /// many streamed tokens written to their sockets with one wake-up of the writing thread instead
-  /// of one per token.
-  static bool after_ready_handlers(std::function<void()> hook);
+  /// (before the thread waits for more events) and returns true; a hook that expired by then is
+  /// skipped. On any other thread: returns false and drops `hook`. Lets a producer batch
+  /// per-event work over a burst of events, e.g. many streamed tokens written to their socket
+  /// with one send. A weak pointer, not a callable: queuing one allocates nothing (it happens
+  /// for every streamed token).
+  static bool after_ready_handlers(std::weak_ptr<BurstHook> hook);
 
   struct Impl;
 
