@@ -118,6 +118,7 @@ Result<std::unique_ptr<ChatEngine>> ChatEngine::create(ChatEngineDeps deps, Chat
   }
   std::unique_ptr<ChatEngine> engine(new ChatEngine(std::move(deps), std::move(options)));
   if (engine->deps_.provider) {
+    engine->finisher_ = std::make_unique<net::IoRunner>(1);
     engine->runner_ = std::make_unique<net::IoRunner>(engine->options_.llm_io_threads);
   }
   return engine;

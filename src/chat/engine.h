@@ -206,6 +206,11 @@ class ChatEngine {
   std::map<std::string, std::shared_ptr<SessionState>> sessions_;
   size_t lookups_since_sweep_ = 0;
   static constexpr size_t kSweepEvery = 256;  ///< state_of() calls between sweeps of idle states
+  /// Ends turn_async() turns whose provider stream finished (grounding check, storing the answer,
+  /// the `done` event): off runner_, so a stream's tokens never wait behind a database write of
+  /// another turn. Declared before runner_, which may post here until it stops. Null without a
+  /// provider.
+  std::unique_ptr<net::IoRunner> finisher_;
   /// Drives provider streams of turn_async(); declared last so it stops (and drops suspended
   /// calls) before anything they use is destroyed. Null without a provider.
   std::unique_ptr<net::IoRunner> runner_;

@@ -34,7 +34,7 @@ llm::Role role_of(const std::string& role) {
 }
 
 /// Streams the provider's answer into `relay` on the runner, then hands the outcome to `then`
-/// (still on the runner's strand). Takes everything by value: it outlives its caller.
+/// (on the same runner thread). Takes everything by value: it outlives its caller.
 net::Awaitable<void> stream_then(std::shared_ptr<llm::LlmClient> provider, llm::ChatRequest request,
                                  std::shared_ptr<GroundedRelay> relay,
                                  std::function<void(Status)> then) {
@@ -117,9 +117,12 @@ void ChatEngine::start_async(std::shared_ptr<TurnContext> turn, std::shared_ptr<
   sink->on_cancel([token = relay->cancellation()] { token.cancel(); });
   // A named std::function (not a lambda converted at the call): GCC 12 mishandles temporaries
   // made for coroutine parameters (net/README.md).
+  // The end of the turn runs on finisher_, not on the stream's runner thread (see engine.h).
   std::function<void(Status)> then = [this, turn, sink, relay,
-                                      finish = std::move(finish)](Status streamed) {
-    finish(end_turn(*turn, answer_from_provider(*turn, *relay, streamed, *sink)));
+                                      finish = std::move(finish)](Status streamed) mutable {
+    finisher_->post([this, turn, sink, relay, finish = std::move(finish), streamed = std::move(streamed)] {
+      finish(end_turn(*turn, answer_from_provider(*turn, *relay, streamed, *sink)));
+    });
   };
   runner_->spawn([provider = deps_.provider, request = std::move(turn->request), relay,
                   then = std::move(then)]() mutable {

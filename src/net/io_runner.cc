@@ -10,6 +10,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include "common/log.h"
 
@@ -97,6 +98,11 @@ void IoRunner::spawn(std::function<Awaitable<void>()> make) {
                      spdlog::error("io runner: coroutine failed with an unknown exception");
                    }
                  });
+}
+
+void IoRunner::post(std::function<void()> work) {
+  auto& lane = *impl_->lanes[impl_->next.fetch_add(1) % impl_->lanes.size()];
+  asio::post(lane.ioc, std::move(work));
 }
 
 int IoRunner::threads() const { return static_cast<int>(impl_->lanes.size()); }

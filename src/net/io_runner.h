@@ -25,6 +25,10 @@ class IoRunner {
   /// exception escaping the coroutine is logged and swallowed. Thread-safe.
   void spawn(std::function<Awaitable<void>()> make);
 
+  /// Runs `work` on one of the threads (round-robin). Thread-safe. Dropped unrun if the runner
+  /// is destroyed first.
+  void post(std::function<void()> work);
+
   int threads() const;
 
   /// Work a producer defers to the end of a burst of events (see after_ready_handlers).
