@@ -151,6 +151,9 @@ class DecodeLoop {
     auto answer = std::make_unique<Answer>(std::move(socket));
     boost::system::error_code ec;
     answer->socket.non_blocking(true, ec);
+    // Model servers send each token at once (uvicorn, llama.cpp's server set TCP_NODELAY); with
+    // Nagle a token written while the previous one awaits its (delayed) ACK waits up to 40 ms.
+    answer->socket.set_option(tcp::no_delay(true), ec);
     due_.push({std::chrono::steady_clock::now() + period_, answer.get()});
     answers_.push_back(std::move(answer));
     arm();
