@@ -135,7 +135,6 @@ std::vector<store::Message> ChatEngine::recent_context(const std::string& sessio
   // budget (a message costs its tokens + 4 in assemble_prompt) and the session has more. A read
   // error keeps what was read rather than failing the turn.
   constexpr size_t kPage = 16;
-  std::vector<store::Message> context;
   std::vector<std::vector<store::Message>> pages;  // newest page first
   size_t tokens = 0;
   int64_t before_seq = INT64_MAX;
@@ -148,6 +147,7 @@ std::vector<store::Message> ChatEngine::recent_context(const std::string& sessio
     pages.push_back(std::move(*page));
     if (last) break;
   }
+  std::vector<store::Message> context;
   for (auto it = pages.rbegin(); it != pages.rend(); ++it) {
     context.insert(context.end(), std::make_move_iterator(it->begin()), std::make_move_iterator(it->end()));
   }

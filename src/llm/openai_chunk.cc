@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "text/utf8.h"
+
 namespace atiende::llm::internal {
 namespace {
 
@@ -90,12 +92,7 @@ class ChunkScanner {
     return object([this](std::string_view key) {
       skip_ws();
       if (key == "delta" && peek('{')) return delta();
-      if (key == "finish_reason" && peek('"')) {
-        std::string reason;
-        if (!string(nullptr, &reason)) return false;
-        out_.finish_reasons.push_back(std::move(reason));
-        return true;
-      }
+      if (key == "finish_reason" && peek('"')) return append_string(out_.finish_reasons);
       return value(3);
     });
   }
@@ -104,14 +101,17 @@ class ChunkScanner {
     return object([this](std::string_view key) {
       if (key == "tool_calls") return false;
       skip_ws();
-      if (key == "content" && peek('"')) {
-        std::string text;
-        if (!string(nullptr, &text)) return false;
-        out_.texts.push_back(std::move(text));
-        return true;
-      }
+      if (key == "content" && peek('"')) return append_string(out_.texts);
       return value(4);
     });
+  }
+
+  /// Reads the string at p_ into a new last element of `out`.
+  bool append_string(std::vector<std::string>& out) {
+    std::string value;
+    if (!string(nullptr, &value)) return false;
+    out.push_back(std::move(value));
+    return true;
   }
 
   /// Validates (and skips) any JSON value at depth `depth`.
@@ -269,26 +269,8 @@ class ChunkScanner {
       if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
       cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
     }
-    if (out) append_utf8(*out, cp);
+    if (out) text::append_utf8(*out, cp);
     return true;
-  }
-
-  static void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
   }
 
   /// Skips one well-formed UTF-8 sequence of 2-4 bytes at p_ (RFC 3629: no overlong forms, no

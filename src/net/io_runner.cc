@@ -32,6 +32,7 @@ struct IoRunner::Impl {
   }
   std::vector<std::unique_ptr<Lane>> lanes;
   std::atomic<size_t> next{0};  ///< round-robin over lanes
+  Lane& next_lane() { return *lanes[next.fetch_add(1) % lanes.size()]; }
 };
 
 namespace {
@@ -85,7 +86,7 @@ IoRunner::~IoRunner() {
 
 void IoRunner::spawn(std::function<Awaitable<void>()> make) {
   // The lane's one thread runs its handlers one at a time: no strand needed.
-  auto& lane = *impl_->lanes[impl_->next.fetch_add(1) % impl_->lanes.size()];
+  auto& lane = impl_->next_lane();
   asio::co_spawn(lane.ioc.get_executor(),
                  [make = std::move(make)]() -> Awaitable<void> { co_await make(); },
                  [](std::exception_ptr error) {
@@ -101,7 +102,7 @@ void IoRunner::spawn(std::function<Awaitable<void>()> make) {
 }
 
 void IoRunner::post(std::function<void()> work) {
-  auto& lane = *impl_->lanes[impl_->next.fetch_add(1) % impl_->lanes.size()];
+  auto& lane = impl_->next_lane();
   asio::post(lane.ioc, std::move(work));
 }
 
