@@ -11,6 +11,7 @@
 //
 //   build-p/bench/bench_chat_sse --binary build-p/atiende [--chats 2000] [--seconds 40]
 //       [--warmup 15] [--rate 20] [--tokens 100] [--io-threads 2] [--workers 4] [--llm-threads 2] [--tick-ms 1]
+//       [--upstream-keep-alive 1]
 
 #include <utility>  // before Asio (Boost 1.74)
 
@@ -66,6 +67,9 @@ struct Args {
   int workers = 4;
   int llm_threads = 2;
   int tick_ms = 1;  ///< upstream decode step: token send times rounded up to it (0 = exact)
+  /// The upstream keeps connections open between answers (chunked bodies), as uvicorn (vLLM)
+  /// and llama-server do; 0: one connection per answer ("Connection: close").
+  int upstream_keep_alive = 1;
 };
 
 using atiende::bench::now_us;
@@ -124,6 +128,19 @@ std::string upstream_frame(const std::string& content) {
   return "data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"model\":\"bench\",\"choices\":"
          "[{\"index\":0,\"delta\":{\"content\":\"" + content + "\"},\"finish_reason\":null}]}\n\n";
 }
+
+/// `bytes` as one chunk of a chunked body.
+std::string as_chunk(std::string_view bytes) {
+  char head[24];
+  const int n = std::snprintf(head, sizeof head, "%zx\r\n", bytes.size());
+  std::string out(head, static_cast<size_t>(n));
+  out.append(bytes);
+  out += "\r\n";
+  return out;
+}
+
+class DecodeLoop;
+asio::awaitable<void> upstream_answer(tcp::socket socket, DecodeLoop& decoder, bool keep_alive);
 
 /// `t` rounded up to the next multiple of `tick_ms` of the steady clock (0: `t` itself). A model
 /// server emits tokens at decode steps, every running answer at once (vLLM, llama.cpp batch all
@@ -207,18 +224,27 @@ class DecodeLoop {
       Answer& a = *due.answer;
       bool ok = true;
       if (a.sent < args_.tokens) {
-        ok = send(a, upstream_frame(std::to_string(now_us()) + " [1] "));
+        const std::string frame = upstream_frame(std::to_string(now_us()) + " [1] ");
+        ok = send(a, args_.upstream_keep_alive ? as_chunk(frame) : frame);
         ++a.sent;
         if (ok) due_.push({due.at + period_, due.answer});
       } else if (!a.unsent.empty() || a.sent == args_.tokens) {
         static const std::string tail =
             "data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"model\":\"bench\",\"choices\":"
             "[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
-        ok = send(a, a.sent == args_.tokens ? std::string_view(tail) : std::string_view());
+        static const std::string chunked_tail = as_chunk(tail) + "0\r\n\r\n";
+        const std::string_view last = args_.upstream_keep_alive ? chunked_tail : tail;
+        ok = send(a, a.sent == args_.tokens ? last : std::string_view());
         a.sent = args_.tokens + 1;
         if (ok && !a.unsent.empty()) due_.push({now + std::chrono::milliseconds(1), due.answer});
       }
-      if (!ok || (a.sent > args_.tokens && a.unsent.empty())) a.closed = true;
+      if (!ok || (a.sent > args_.tokens && a.unsent.empty())) {
+        a.closed = true;
+        if (ok && args_.upstream_keep_alive) {  // wait for the connection's next request
+          asio::co_spawn(timer_.get_executor(), upstream_answer(std::move(a.socket), *this, true),
+                         asio::detached);
+        }
+      }
     }
     // Drop finished answers (none of them is in due_ any more).
     std::erase_if(answers_, [](const std::unique_ptr<Answer>& a) { return a->closed; });
@@ -233,22 +259,28 @@ class DecodeLoop {
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due_;
 };
 
-asio::awaitable<void> upstream_answer(tcp::socket socket, DecodeLoop& decoder) {
-  std::string buffer;
+/// Reads a request on `socket` and hands the answer to the decode loop (which, with keep-alive,
+/// calls this again for the connection's next request when the answer is done).
+asio::awaitable<void> upstream_answer(tcp::socket socket, DecodeLoop& decoder, bool keep_alive) {
+  std::string buffer;  // the client sends its next request only after this answer's end
   if (!co_await read_request(socket, buffer)) co_return;
   boost::system::error_code ec;
-  static const std::string head =
+  static const std::string close_head =
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n";
+  static const std::string chunked_head =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string& head = keep_alive ? chunked_head : close_head;
   co_await asio::async_write(socket, asio::buffer(head), asio::redirect_error(asio::use_awaitable, ec));
   if (!ec) decoder.add(std::move(socket));
 }
 
-asio::awaitable<void> upstream_accept(tcp::acceptor& acceptor, DecodeLoop& decoder) {
+asio::awaitable<void> upstream_accept(tcp::acceptor& acceptor, DecodeLoop& decoder, bool keep_alive) {
   while (true) {
     boost::system::error_code ec;
     tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
-    asio::co_spawn(acceptor.get_executor(), upstream_answer(std::move(socket), decoder), asio::detached);
+    asio::co_spawn(acceptor.get_executor(), upstream_answer(std::move(socket), decoder, keep_alive),
+                   asio::detached);
   }
 }
 
@@ -259,7 +291,7 @@ int run_upstream(int port_fd, const Args& args) {
   const uint16_t port = acceptor.local_endpoint().port();
   if (write(port_fd, &port, sizeof port) != sizeof port) return 1;
   DecodeLoop decoder(ioc, args);
-  asio::co_spawn(ioc, upstream_accept(acceptor, decoder), asio::detached);
+  asio::co_spawn(ioc, upstream_accept(acceptor, decoder, args.upstream_keep_alive != 0), asio::detached);
   ioc.run();  // until the parent kills this process
   return 0;
 }
@@ -420,6 +452,7 @@ bool parse_args(int argc, char** argv, Args& args) {
     else if (flag == "--workers") args.workers = std::stoi(value);
     else if (flag == "--llm-threads") args.llm_threads = std::stoi(value);
     else if (flag == "--tick-ms") args.tick_ms = std::stoi(value);
+    else if (flag == "--upstream-keep-alive") args.upstream_keep_alive = std::stoi(value);
     else return false;
   }
   return !args.binary.empty() && args.warmup < args.seconds;
@@ -432,7 +465,7 @@ int main(int argc, char** argv) {
   if (!parse_args(argc, argv, args)) {
     std::cerr << "usage: bench_chat_sse --binary PATH/atiende [--chats N] [--seconds S] "
                  "[--warmup S] [--rate TOK/S] [--tokens N] [--io-threads N] [--workers N] "
-                 "[--llm-threads N] [--tick-ms 1]\n";
+                 "[--llm-threads N] [--tick-ms 1] [--upstream-keep-alive 1|0]\n";
     return 2;
   }
   namespace fs = std::filesystem;
@@ -543,6 +576,7 @@ int main(int argc, char** argv) {
   Json out = {{"chats", args.chats},
               {"rate_tokens_per_s_per_chat", args.rate},
               {"upstream_tick_ms", args.tick_ms},
+              {"upstream_keep_alive", args.upstream_keep_alive != 0},
               {"llm_io_threads", args.llm_threads},
               {"tokens_per_answer", args.tokens},
               {"seconds", args.seconds},

@@ -322,7 +322,7 @@ net::Awaitable<Status> OpenAiClient::stream_once(std::string body, StreamSink& s
       if (state.done()) break;
     }
   }
-  stream->close();
+  stream->release();  // reads the body's end in the background and keeps the connection
   co_return state.finish();
 }
 

@@ -16,8 +16,16 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <deque>
 #include <limits>
+#include <mutex>
+#include <unordered_map>
+
 #include <spdlog/spdlog.h>
 
 #include "common/strings.h"
@@ -34,9 +42,87 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr size_t kErrorBodyMax = 64 * 1024;
+/// What HttpStream::release() reads of an unfinished body, at most, to reuse its connection.
+constexpr size_t kDrainMaxBytes = 64 * 1024;
+constexpr milliseconds kDrainMaxWait{2'000};
+
+std::atomic<uint64_t> g_next_client_id{1};
+
+/// A connection to an origin: plain TCP, or TLS over TCP.
+struct Connection {
+  std::unique_ptr<beast::tcp_stream> tcp;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+  Clock::time_point idle_since;
+
+  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *tcp; }
+  explicit operator bool() const { return tcp || tls; }
+};
+
+/// Finished keep-alive connections of one io_context, by client and origin. An Asio service, so
+/// the connections die with their io_context and are only ever used by the threads running it.
+class IdleConnections final : public asio::execution_context::service {
+ public:
+  static asio::execution_context::id id;
+  explicit IdleConnections(asio::execution_context& context) : service(context) {}
+
+  /// Keeps `connection` for the next take() of `origin_key`; drops the oldest beyond `max`, and those idle
+  /// longer than `max_idle`.
+  void put(const std::string& origin_key, Connection connection, size_t max, Clock::duration max_idle) {
+    std::deque<Connection> dropped;  // closed outside the lock
+    std::lock_guard lock(mutex_);
+    auto& idle = idle_[origin_key];
+    const auto now = Clock::now();
+    while (!idle.empty() && (idle.size() >= max || now - idle.front().idle_since > max_idle)) {
+      dropped.push_back(std::move(idle.front()));
+      idle.pop_front();
+    }
+    if (max == 0) return;
+    connection.idle_since = now;
+    idle.push_back(std::move(connection));
+  }
+
+  /// The most recently used connection of `origin_key` that is still open and idle for at most
+  /// `max_idle`, or an empty one. A connection the server closed (or sent anything on, which a
+  /// server never does between responses) is dropped.
+  Connection take(const std::string& origin_key, Clock::duration max_idle) {
+    std::deque<Connection> dropped;
+    std::lock_guard lock(mutex_);
+    auto found = idle_.find(origin_key);
+    if (found == idle_.end()) return {};
+    auto& idle = found->second;
+    const auto now = Clock::now();
+    while (!idle.empty()) {
+      Connection c = std::move(idle.back());
+      idle.pop_back();
+      if (now - c.idle_since > max_idle) {
+        dropped.push_back(std::move(c));
+        dropped.insert(dropped.end(), std::make_move_iterator(idle.begin()), std::make_move_iterator(idle.end()));
+        idle.clear();  // older still
+        break;
+      }
+      char byte;
+      const ssize_t n = ::recv(c.lowest().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return c;
+      dropped.push_back(std::move(c));
+    }
+    return {};
+  }
+
+ private:
+  void shutdown() override {
+    std::lock_guard lock(mutex_);
+    idle_.clear();
+  }
+
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::deque<Connection>> idle_;
+};
+
+asio::execution_context::id IdleConnections::id;
 
 struct HttpClient::Impl {
-  explicit Impl(ClientOptions o) : options(std::move(o)), tls(asio::ssl::context::tls_client) {
+  explicit Impl(ClientOptions o)
+      : options(std::move(o)), tls(asio::ssl::context::tls_client), id(g_next_client_id.fetch_add(1)) {
     boost::system::error_code ec;
     tls.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
@@ -56,6 +142,7 @@ struct HttpClient::Impl {
   ClientOptions options;
   asio::ssl::context tls;
   std::string tls_error;
+  const uint64_t id;  ///< tells this client's pooled connections from another's
 };
 
 HttpClient::HttpClient(ClientOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -78,6 +165,8 @@ struct HttpStream::Impl : std::enable_shared_from_this<HttpStream::Impl> {
 
   std::unique_ptr<beast::tcp_stream> tcp;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+  bool reused = false;    ///< the connection came from the idle pool
+  bool draining = false;  ///< released: drain_then_pool owns the connection now
   asio::steady_timer* sleeping = nullptr;
   // Body reads are timed by one watchdog per stream (watch_body) instead of Beast's per-operation
   // timer: a token stream reads every few tens of milliseconds, and arming that timer for each
@@ -131,7 +220,15 @@ struct HttpStream::Impl : std::enable_shared_from_this<HttpStream::Impl> {
     return Status::unavailable("HTTP error " + what + " (" + url.origin() + "): " + ec.message());
   }
 
-  Awaitable<Status> connect();
+  bool keep_alive_on() const { return client.options.keep_alive_idle.count() > 0; }
+  std::string pool_key() const { return std::to_string(client.id) + ' ' + url.origin(); }
+  IdleConnections& pool() { return asio::use_service<IdleConnections>(asio::query(ex, asio::execution::context)); }
+  /// After the whole response was read: the connection goes to the idle pool when both sides
+  /// allow it, else it is closed.
+  void keep_or_close();
+
+  /// `may_reuse`: take an idle pooled connection to the origin when there is one.
+  Awaitable<Status> connect(bool may_reuse);
   Awaitable<Status> send_and_read_head();
   Awaitable<Result<size_t>> read_piece();
   Awaitable<Status> read_error_body();
@@ -213,8 +310,38 @@ bool is_ip_literal(const std::string& host) {
 
 }  // namespace
 
-Awaitable<Status> HttpStream::Impl::connect() {
+void HttpStream::Impl::keep_or_close() {
+  done = true;
+  const bool reusable = keep_alive_on() && connected() && parser && parser->is_done() && parser->keep_alive() &&
+                        buffer.size() == 0 && !body_timed_out && !cancel.cancelled();
+  if (!reusable) {
+    close_now();
+    return;
+  }
+  if (watchdog) watchdog->cancel();
+  watching = false;
+  if (beast_timer_armed) {
+    lowest().expires_never();
+    beast_timer_armed = false;
+  }
+  Connection idle{std::move(tcp), std::move(tls), {}};
+  tcp.reset();
+  tls.reset();
+  parser.reset();
+  pool().put(pool_key(), std::move(idle), client.options.max_idle_per_origin, client.options.keep_alive_idle);
+}
+
+Awaitable<Status> HttpStream::Impl::connect(bool may_reuse) {
   if (!client.tls_error.empty() && url.tls()) co_return Status::unavailable(client.tls_error);
+  reused = false;
+  if (may_reuse && keep_alive_on()) {
+    if (Connection idle = pool().take(pool_key(), client.options.keep_alive_idle)) {
+      tcp = std::move(idle.tcp);
+      tls = std::move(idle.tls);
+      reused = true;
+      co_return Status{};
+    }
+  }
   boost::system::error_code ec;
   // An IP literal needs no resolver (whose getaddrinfo runs on a helper thread per call).
   const asio::ip::address literal = asio::ip::make_address(url.host, ec);
@@ -345,7 +472,7 @@ HttpStream::~HttpStream() {
       impl_->cancel.remove(impl_->cancel_id);
       impl_->cancel_id = 0;
     }
-    impl_->close_now();
+    if (!impl_->draining) impl_->close_now();
   }
 }
 
@@ -354,6 +481,48 @@ const HttpResponse& HttpStream::head() const { return impl_->head; }
 void HttpStream::close() {
   impl_->close_now();
   impl_->done = true;
+}
+
+namespace {
+
+/// Reads what is left of a released body (bounded in bytes and time), then pools the connection.
+Awaitable<void> drain_then_pool(std::shared_ptr<HttpStream::Impl> impl) {
+  const auto until = Clock::now() + kDrainMaxWait;
+  if (until < impl->deadline) impl->deadline = until;
+  size_t budget = kDrainMaxBytes;
+  while (true) {
+    auto n = co_await impl->read_piece();
+    if (!n.ok() || *n > budget) {
+      impl->done = true;
+      impl->close_now();
+      co_return;
+    }
+    if (*n == 0) break;
+    budget -= *n;
+  }
+  impl->keep_or_close();
+}
+
+}  // namespace
+
+void HttpStream::release() {
+  Impl& impl = *impl_;
+  if (impl.done || !impl.parser) return;
+  if (impl.cancel_id != 0) {  // what happens to the turn no longer concerns this connection
+    impl.cancel.remove(impl.cancel_id);
+    impl.cancel_id = 0;
+  }
+  if (impl.parser->is_done()) {
+    impl.keep_or_close();
+    return;
+  }
+  if (!impl.keep_alive_on() || !impl.parser->keep_alive() || impl.cancel.cancelled()) {
+    close();
+    return;
+  }
+  impl.done = true;  // to the caller; the drain reads on through the Impl it shares
+  impl.draining = true;
+  asio::co_spawn(impl.ex, drain_then_pool(impl_), asio::detached);
 }
 
 Awaitable<Result<std::unique_ptr<HttpStream>>> HttpStream::open(HttpClient& client, HttpRequest request,
@@ -381,8 +550,16 @@ Awaitable<Result<std::unique_ptr<HttpStream>>> HttpStream::open(HttpClient& clie
   const int attempts = std::max(1, retry.max_attempts);
   for (int attempt = 1;; ++attempt) {
     impl->head.attempts = attempt;
-    Status s = co_await impl->connect();
+    Status s = co_await impl->connect(/*may_reuse=*/true);
     if (s.ok()) s = co_await impl->send_and_read_head();
+    if (!s.ok() && impl->reused && s.code() == StatusCode::kUnavailable && !cancel.cancelled()) {
+      // The server closed the idle connection as the request went out: it never saw the
+      // request, so send it once more on a new connection (not counted as an attempt).
+      impl->reset_connection();
+      impl->head = HttpResponse{};
+      s = co_await impl->connect(/*may_reuse=*/false);
+      if (s.ok()) s = co_await impl->send_and_read_head();
+    }
     const bool last = attempt >= attempts || !may_retry;
     if (s.ok()) {
       const int status = impl->head.status;
@@ -437,8 +614,7 @@ Awaitable<Result<std::optional<std::string_view>>> HttpStream::next() {
     co_return n.status();
   }
   if (*n == 0) {
-    impl.done = true;
-    impl.close_now();
+    impl.keep_or_close();
     co_return std::optional<std::string_view>();
   }
   co_return std::optional<std::string_view>(std::string_view(impl.piece, *n));

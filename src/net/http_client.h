@@ -3,10 +3,18 @@
 /// jittered backoff and cancellation. This header is the blocking API and carries no Asio or
 /// Beast; the coroutine API for code running on an Asio executor is in net/http_stream.h.
 ///
-/// One connection per request (no pooling). TLS uses the system CA store, SNI and host-name
-/// verification. A request is retried (a fresh connection each time) when it failed before any
-/// response byte arrived, or got 408/429/5xx, and either its method is idempotent or
-/// RetryPolicy::retry_non_idempotent is set. Retry-After (seconds) is honoured up to max_backoff.
+/// Keep-alive: a coroutine call (net/http_stream.h) whose response was read to its end, on a
+/// connection the server keeps open, leaves that connection idle in a pool of its io_context
+/// (ClientOptions::keep_alive_idle); the next call to the same origin from the same io_context
+/// takes it instead of connecting (and for https, handshaking) again. A pooled connection the
+/// server closed meanwhile is noticed before use, or, when the close races the request, the
+/// request is sent again once on a fresh connection (nothing of a response had arrived). The
+/// blocking fetch() runs on a private io_context, so its connections are never reused.
+///
+/// TLS uses the system CA store, SNI and host-name verification. A request is retried (a fresh
+/// connection each time) when it failed before any response byte arrived, or got 408/429/5xx,
+/// and either its method is idempotent or RetryPolicy::retry_non_idempotent is set. Retry-After
+/// (seconds) is honoured up to max_backoff.
 
 #include <chrono>
 #include <cstddef>
@@ -29,6 +37,10 @@ struct ClientOptions {
   std::string ca_file;           ///< PEM bundle to trust instead of the system store (tests)
   std::string user_agent = "atiende/0.1";
   Random* random = nullptr;      ///< backoff jitter; null means system_random(). Not owned.
+  /// How long a finished keep-alive connection may wait idle for the next call; 0 turns reuse
+  /// off. Stay under the servers' own idle limits (uvicorn and llama-server close after 5 s).
+  std::chrono::milliseconds keep_alive_idle{4'000};
+  size_t max_idle_per_origin = 256;  ///< idle connections kept per origin and io_context
 };
 
 /// Per-request settings.

@@ -49,6 +49,12 @@ class HttpStream {
   /// Closes the connection now. Call on the stream's executor.
   void close();
 
+  /// The caller needs no more of the body (e.g. an SSE stream after its last event). What is
+  /// left of it (at most 64 KiB, 2 s) is read in the background and the connection then joins
+  /// the keep-alive pool (see http_client.h); when the response cannot be reused it is closed
+  /// at once, as close() does. next() ends after this. Call on the stream's executor.
+  void release();
+
   struct Impl;
 
  private:

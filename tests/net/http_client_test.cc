@@ -4,6 +4,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <thread>
 
@@ -286,6 +289,162 @@ TEST(HttpStream, CoroutinePullApiOnOneThread) {
   EXPECT_TRUE(errors[0].ok()) << errors[0].to_string();
   EXPECT_EQ(bodies[0], "/s0:1,/s0:2");
   EXPECT_EQ(bodies[1], "/s1:1,/s1:2");
+}
+
+
+// ---- keep-alive: finished connections are reused by the next call on the same io_context
+
+/// Runs `calls` one after the other in a coroutine on one io_context; returns each call's body
+/// (or its error as "error: ...").
+std::vector<std::string> sequential_fetches(HttpClient& client, const std::vector<std::string>& urls,
+                                            const RequestOptions& options = fast_options()) {
+  boost::asio::io_context ioc;
+  std::vector<std::string> bodies;
+  boost::asio::co_spawn(
+      ioc,
+      [&]() -> Awaitable<void> {
+        for (const std::string& url : urls) {
+          HttpRequest request{"POST", url, {}, "{}"};
+          auto response = co_await async_fetch(client, std::move(request), options);
+          bodies.push_back(response.ok() ? response->body : "error: " + response.status().to_string());
+        }
+      },
+      [](std::exception_ptr e) { ASSERT_FALSE(e); });
+  ioc.run();
+  return bodies;
+}
+
+TEST(HttpKeepAlive, TheNextCallReusesTheFinishedConnection) {
+  ScriptedHttpServer server;
+  server.enqueue(ScriptedResponse().chunk("uno"));
+  server.enqueue(ScriptedResponse::full(200, "dos"));
+  server.enqueue(ScriptedResponse().chunk("tres"));
+  HttpClient client;
+  const std::string url = server.base_url() + "/v1/chat/completions";
+  EXPECT_EQ(sequential_fetches(client, {url, url, url}), (std::vector<std::string>{"uno", "dos", "tres"}));
+  EXPECT_EQ(server.request_count(), 3u);
+  EXPECT_EQ(server.connections(), 1u);
+}
+
+TEST(HttpKeepAlive, OffWhenTheIdleTimeIsZero) {
+  ScriptedHttpServer server;
+  server.enqueue(ScriptedResponse::full(200, "a"));
+  server.enqueue(ScriptedResponse::full(200, "b"));
+  ClientOptions options;
+  options.keep_alive_idle = milliseconds(0);
+  HttpClient client(options);
+  const std::string url = server.base_url() + "/x";
+  EXPECT_EQ(sequential_fetches(client, {url, url}), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(server.connections(), 2u);
+}
+
+TEST(HttpKeepAlive, ServerSaysCloseOrClosedItMeanwhile) {
+  ScriptedHttpServer server;
+  server.enqueue(ScriptedResponse::full(200, "a").header("Connection", "close"));  // not kept
+  server.enqueue(ScriptedResponse::full(200, "b").close());  // kept, but the server closes it
+  server.enqueue(ScriptedResponse::full(200, "c"));
+  HttpClient client;
+  const std::string url = server.base_url() + "/x";
+  EXPECT_EQ(sequential_fetches(client, {url, url, url}), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(server.request_count(), 3u);  // the closed idle connection was noticed before use
+  EXPECT_EQ(server.connections(), 3u);
+}
+
+TEST(HttpKeepAlive, RequestLostToARacingCloseIsSentAgainOnANewConnection) {
+  ScriptedHttpServer server;
+  server.enqueue(ScriptedResponse::full(200, "a"));
+  server.enqueue(ScriptedResponse().close_before_head());  // the idle timeout fired as it arrived
+  server.enqueue(ScriptedResponse::full(200, "b"));
+  RequestOptions options = fast_options();
+  options.retry.max_attempts = 1;  // not a retry: a POST is never retried by default either
+  HttpClient client;
+  const std::string url = server.base_url() + "/x";
+  EXPECT_EQ(sequential_fetches(client, {url, url}, options), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(server.request_count(), 3u);
+  EXPECT_EQ(server.connections(), 2u);
+}
+
+TEST(HttpKeepAlive, AFreshConnectionClosedBeforeTheHeadIsStillAnError) {
+  ScriptedHttpServer server;
+  server.enqueue(ScriptedResponse().close_before_head());
+  RequestOptions options = fast_options();
+  options.retry.max_attempts = 1;
+  HttpClient client;
+  auto bodies = sequential_fetches(client, {server.base_url() + "/x"}, options);
+  ASSERT_EQ(bodies.size(), 1u);
+  EXPECT_EQ(bodies[0].rfind("error: ", 0), 0u) << bodies[0];
+  EXPECT_EQ(server.request_count(), 1u);
+}
+
+TEST(HttpKeepAlive, ClientsAndUnfinishedBodiesDoNotShare) {
+  ScriptedHttpServer server;
+  server.enqueue(ScriptedResponse::full(200, "a"));
+  server.enqueue(ScriptedResponse::full(200, "b"));
+  server.enqueue(ScriptedResponse().chunk("c1").chunk("c2"));
+  server.enqueue(ScriptedResponse::full(200, "d"));
+  HttpClient first;
+  HttpClient second;
+  const std::string url = server.base_url() + "/x";
+  EXPECT_EQ(sequential_fetches(first, {url}), std::vector<std::string>{"a"});
+  EXPECT_EQ(sequential_fetches(second, {url}), std::vector<std::string>{"b"});
+  EXPECT_EQ(server.connections(), 2u);  // one io_context per call above: nothing to share anyway
+
+  // On one io_context: a body abandoned with close() is not reused; a finished one is.
+  boost::asio::io_context ioc;
+  std::string got;
+  boost::asio::co_spawn(
+      ioc,
+      [&]() -> Awaitable<void> {
+        HttpRequest request{"GET", url, {}, ""};
+        auto stream = co_await HttpStream::open(first, std::move(request), fast_options());
+        if (!stream.ok()) co_return;
+        auto piece = co_await (*stream)->next();
+        if (piece.ok() && *piece) got += **piece;
+        (*stream)->close();
+        HttpRequest again{"GET", url, {}, ""};
+        auto response = co_await async_fetch(first, std::move(again), fast_options());
+        if (response.ok()) got += "," + response->body;
+      },
+      [](std::exception_ptr e) { ASSERT_FALSE(e); });
+  ioc.run();
+  EXPECT_EQ(got, "c1,d");
+  EXPECT_EQ(server.connections(), 4u);
+}
+
+TEST(HttpKeepAlive, ReleaseReadsTheRestOfTheBodyThenKeepsTheConnection) {
+  ScriptedHttpServer server;
+  server.enqueue(ScriptedResponse().chunk("data: a\n\n").chunk("data: [DONE]\n\n").chunk("trailing bytes"));
+  server.enqueue(ScriptedResponse::full(200, "next"));
+  HttpClient client;
+  const std::string url = server.base_url() + "/x";
+  boost::asio::io_context ioc;
+  std::string got;
+  boost::asio::co_spawn(
+      ioc,
+      [&]() -> Awaitable<void> {
+        HttpRequest request{"POST", url, {}, "{}"};
+        auto stream = co_await HttpStream::open(client, std::move(request), fast_options());
+        if (!stream.ok()) co_return;
+        auto piece = co_await (*stream)->next();
+        if (piece.ok() && *piece) got += **piece;
+        (*stream)->release();
+        auto after = co_await (*stream)->next();  // ends at once after release()
+        EXPECT_TRUE(after.ok() && !*after);
+        stream->reset();  // the drain goes on without the stream
+        boost::asio::steady_timer pause(co_await boost::asio::this_coro::executor);
+        for (int i = 0; i < 200 && server.request_count() < 2; ++i) {
+          // Give the background drain its turns on this thread before the next call.
+          pause.expires_after(milliseconds(5));
+          co_await pause.async_wait(boost::asio::use_awaitable);
+          HttpRequest again{"POST", url, {}, "{}"};
+          auto response = co_await async_fetch(client, std::move(again), fast_options());
+          if (response.ok()) got += "|" + response->body;
+        }
+      },
+      [](std::exception_ptr e) { ASSERT_FALSE(e); });
+  ioc.run();
+  EXPECT_EQ(got, "data: a\n\n|next");
+  EXPECT_EQ(server.connections(), 1u);
 }
 
 }  // namespace

@@ -58,6 +58,10 @@ ScriptedResponse& ScriptedResponse::stall_before_head() {
   stall_before_head_ = true;
   return *this;
 }
+ScriptedResponse& ScriptedResponse::close_before_head() {
+  close_before_head_ = true;
+  return *this;
+}
 
 struct ScriptedHttpServer::Impl {
   asio::io_context ioc;
@@ -71,6 +75,7 @@ struct ScriptedHttpServer::Impl {
   Handler handler;
   std::vector<RecordedRequest> requests;
   size_t disconnects = 0;
+  size_t connections = 0;
 
   void note_disconnect() {
     {
@@ -127,6 +132,12 @@ struct ScriptedHttpServer::Impl {
       for (const auto& f : req) rec.headers.push_back({std::string(f.name_string()), std::string(f.value())});
       rec.body = req.body();
       ScriptedResponse response = next_response(rec);
+      if (response.closes_before_head()) {
+        boost::system::error_code ignored;
+        socket.shutdown(tcp::socket::shutdown_both, ignored);
+        socket.close(ignored);
+        co_return;
+      }
       if (response.stalls_before_head()) {
         if (co_await hold(socket)) note_disconnect();
         co_return;
@@ -189,6 +200,10 @@ struct ScriptedHttpServer::Impl {
       boost::system::error_code ec;
       tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
+      {
+        std::lock_guard lock(mutex);
+        ++connections;
+      }
       asio::co_spawn(ioc, session(std::move(socket)), asio::detached);
     }
   }
@@ -236,6 +251,11 @@ size_t ScriptedHttpServer::request_count() const {
 size_t ScriptedHttpServer::disconnects() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->disconnects;
+}
+
+size_t ScriptedHttpServer::connections() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->connections;
 }
 
 bool ScriptedHttpServer::wait_for_disconnects(size_t count, std::chrono::milliseconds timeout) const {

@@ -53,12 +53,16 @@ class ScriptedResponse {
   ScriptedResponse& close();
   /// Holds the request before sending the head (a server that never answers).
   ScriptedResponse& stall_before_head();
+  /// Closes the connection as soon as the request is read, answering nothing (a keep-alive
+  /// server whose idle timeout fired as the request arrived).
+  ScriptedResponse& close_before_head();
 
   int status_code() const { return status_; }
   const net::Headers& headers() const { return headers_; }
   const std::vector<Step>& steps() const { return steps_; }
   const std::optional<std::string>& full_body() const { return full_body_; }
   bool stalls_before_head() const { return stall_before_head_; }
+  bool closes_before_head() const { return close_before_head_; }
 
  private:
   int status_ = 200;
@@ -66,6 +70,7 @@ class ScriptedResponse {
   std::vector<Step> steps_;
   std::optional<std::string> full_body_;
   bool stall_before_head_ = false;
+  bool close_before_head_ = false;
 };
 
 class ScriptedHttpServer {
@@ -91,6 +96,8 @@ class ScriptedHttpServer {
   size_t request_count() const;
   /// Connections the client closed while the server was stalling or writing.
   size_t disconnects() const;
+  /// Connections accepted so far (a keep-alive client sends several requests on one).
+  size_t connections() const;
   /// Waits (condition variable, no polling) until `count` disconnects were seen.
   bool wait_for_disconnects(size_t count, std::chrono::milliseconds timeout) const;
   /// Waits until `count` requests were received.
