@@ -328,8 +328,9 @@ net::Awaitable<Status> BedrockClient::stream_once(net::HttpRequest http_request,
     if (!piece.ok()) co_return piece.status().with_context("bedrock");
     if (!*piece) break;
     messages.clear();
+    // The messages before a bad one in the same piece are good: they count (TCP may deliver a
+    // good frame and a damaged one in one read).
     Status fed = decoder.feed(**piece, messages);
-    if (!fed.ok()) co_return Status::unavailable("bedrock: malformed event stream: " + fed.message());
     for (const auto& msg : messages) {
       LLM_CO_RETURN_IF_ERROR(state.on_message(msg));
       if (sink.cancel_requested()) {
@@ -337,6 +338,7 @@ net::Awaitable<Status> BedrockClient::stream_once(net::HttpRequest http_request,
         co_return Status::cancelled("bedrock: stream cancelled by the receiver");
       }
     }
+    if (!fed.ok()) co_return Status::unavailable("bedrock: malformed event stream: " + fed.message());
   }
   if (!decoder.idle()) co_return Status::unavailable("bedrock: event stream ended inside a message");
   co_return state.finish();

@@ -16,11 +16,16 @@ struct Registry {
   std::map<std::string, ProviderFactory> factories;
 };
 
-ProviderDeps with_defaults(const ProviderDeps& deps) {
+Result<ProviderDeps> with_defaults(const Config& config, const ProviderDeps& deps) {
   ProviderDeps d = deps;
   if (!d.http) {
     net::ClientOptions options;
     options.random = d.random;
+    ATIENDE_ASSIGN_OR_RETURN(int64_t keep_alive_ms, config.get_int("llm.keep_alive_ms", 4000));
+    if (keep_alive_ms < 0 || keep_alive_ms > 600'000) {
+      return Status::invalid_argument("config key 'llm.keep_alive_ms' must be 0..600000 (0: a new connection per call)");
+    }
+    options.keep_alive_idle = std::chrono::milliseconds(keep_alive_ms);
     d.http = std::make_shared<net::HttpClient>(options);
   }
   if (!d.clock) d.clock = &system_clock();
@@ -93,7 +98,8 @@ Result<std::unique_ptr<LlmClient>> make_llm_client_named(std::string_view name, 
     return Status::invalid_argument("llm.provider '" + std::string(name) + "' is unknown (known: " +
                                     join(known, ", ") + ")");
   }
-  auto client = factory(config, with_defaults(deps));
+  ATIENDE_ASSIGN_OR_RETURN(ProviderDeps complete_deps, with_defaults(config, deps));
+  auto client = factory(config, complete_deps);
   if (!client.ok()) return client.status().with_context("llm.provider '" + std::string(name) + "'");
   return client;
 }

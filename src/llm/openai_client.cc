@@ -301,6 +301,7 @@ net::Awaitable<Status> OpenAiClient::stream_once(std::string body, StreamSink& s
   StreamState state(sink);
   std::vector<net::SseEvent> events;
   bool eof = false;
+  Status fed;
   while (!state.done() && !eof) {
     events.clear();
     auto piece = co_await stream->next();
@@ -309,8 +310,7 @@ net::Awaitable<Status> OpenAiClient::stream_once(std::string body, StreamSink& s
       eof = true;
       if (auto last = parser.finish()) events.push_back(std::move(*last));
     } else {
-      Status fed = parser.feed(**piece, events);
-      if (!fed.ok()) co_return Status::unavailable("openai: malformed upstream stream: " + fed.message());
+      fed = parser.feed(**piece, events);  // events before a malformed part still count
     }
     for (const auto& ev : events) {
       if (ev.event == "error") co_return Status::unavailable("openai: upstream error event: " + error_message(ev.data));
@@ -320,6 +320,9 @@ net::Awaitable<Status> OpenAiClient::stream_once(std::string body, StreamSink& s
         co_return Status::cancelled("openai: stream cancelled by the receiver");
       }
       if (state.done()) break;
+    }
+    if (!fed.ok() && !state.done()) {
+      co_return Status::unavailable("openai: malformed upstream stream: " + fed.message());
     }
   }
   stream->release();  // reads the body's end in the background and keeps the connection

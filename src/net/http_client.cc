@@ -423,33 +423,53 @@ Awaitable<Status> HttpStream::Impl::send_and_read_head() {
 }
 
 Awaitable<Result<size_t>> HttpStream::Impl::read_piece() {
+  // Beast's parser is driven here directly: what is buffered is parsed in place, eagerly (the end
+  // of a chunk, the next chunk's header and its data in one call), and the socket is read only
+  // when the parser needs more. http::async_read_some parses one step per call, so a chunked
+  // token stream (uvicorn, llama-server) went two or three times through the event loop per token.
+  parser->eager(true);
   while (true) {
     if (parser->is_done()) co_return size_t{0};
-    parser->get().body().data = piece;
-    parser->get().body().size = sizeof piece;
+    boost::system::error_code ec;
+    if (buffer.size() > 0) {
+      parser->get().body().data = piece;
+      parser->get().body().size = sizeof piece;
+      const size_t used = parser->put(buffer.data(), ec);
+      buffer.consume(used);
+      const size_t n = sizeof piece - parser->get().body().size;
+      if (ec == http::error::need_buffer) ec = {};  // `piece` is full: hand it out
+      if (ec && ec != http::error::need_more) co_return io_error(ec, "reading the response body");
+      if (n > 0) co_return n;
+      if (used > 0 && !ec && buffer.size() > 0) continue;
+    }
+    if (parser->is_done()) co_return size_t{0};
     if (deadline <= Clock::now()) {
       co_return Status::deadline_exceeded("HTTP total timeout exceeded waiting for body data");
     }
     body_wait_started = Clock::now();
     watch_body_reads();
-    boost::system::error_code ec;
+    const auto space = buffer.prepare(sizeof piece);
+    size_t got = 0;
     // Awaited here, not through a helper coroutine: one coroutine frame less per piece.
     if (tls) {
-      co_await http::async_read_some(*tls, buffer, *parser, asio::redirect_error(asio::use_awaitable, ec));
+      got = co_await tls->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
     } else {
-      co_await http::async_read_some(*tcp, buffer, *parser, asio::redirect_error(asio::use_awaitable, ec));
+      got = co_await tcp->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
     }
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec == http::error::end_of_stream && parser->is_done()) ec = {};
-    if (ec) {
-      if (ec == asio::ssl::error::stream_truncated && parser->is_done()) co_return size_t{0};
-      if (body_timed_out && !cancel.cancelled()) {
-        co_return Status::deadline_exceeded("HTTP timeout reading the response body (" + url.origin() + ")");
-      }
-      co_return io_error(ec, "reading the response body");
+    buffer.commit(got);
+    if (got > 0) continue;
+    if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+      // The server closed: the end of a body that runs to EOF, else a truncated one.
+      boost::system::error_code at_eof;
+      parser->put_eof(at_eof);
+      if (!at_eof && parser->is_done()) co_return size_t{0};
+      if (at_eof) ec = at_eof;
     }
-    const size_t n = sizeof piece - parser->get().body().size;
-    if (n > 0) co_return n;
+    if (!ec) continue;
+    if (body_timed_out && !cancel.cancelled()) {
+      co_return Status::deadline_exceeded("HTTP timeout reading the response body (" + url.origin() + ")");
+    }
+    co_return io_error(ec, "reading the response body");
   }
 }
 

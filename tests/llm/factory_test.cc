@@ -36,6 +36,19 @@ TEST(LlmFactory, BadOpenAiConfigNamesTheKey) {
   EXPECT_NE(client.status().message().find("llm.base_url"), std::string::npos);
 }
 
+TEST(LlmFactory, KeepAliveIdleTimeIsChecked) {
+  Config bad(map_env({{"ATIENDE_LLM_PROVIDER", "openai"},
+                      {"ATIENDE_LLM_BASE_URL", "http://127.0.0.1:1/v1"},
+                      {"ATIENDE_LLM_KEEP_ALIVE_MS", "-5"}}));
+  auto client = make_llm_client(bad);
+  EXPECT_EQ(client.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(client.status().message().find("llm.keep_alive_ms"), std::string::npos) << client.status().to_string();
+  Config off(map_env({{"ATIENDE_LLM_PROVIDER", "openai"},
+                      {"ATIENDE_LLM_BASE_URL", "http://127.0.0.1:1/v1"},
+                      {"ATIENDE_LLM_KEEP_ALIVE_MS", "0"}}));
+  EXPECT_TRUE(make_llm_client(off).ok());
+}
+
 TEST(LlmFactory, BedrockNeedsCredentialsAndModel) {
   Config no_creds(map_env({{"ATIENDE_LLM_PROVIDER", "bedrock"}, {"ATIENDE_LLM_MODEL", "m"}}));
   EXPECT_EQ(make_llm_client(no_creds).status().code(), StatusCode::kUnauthenticated);
