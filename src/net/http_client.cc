@@ -25,6 +25,7 @@
 #include <limits>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -342,13 +343,12 @@ Awaitable<Status> HttpStream::Impl::connect(bool may_reuse) {
       co_return Status{};
     }
   }
+  // The endpoints first (an IP literal needs no resolver, whose getaddrinfo runs on a helper
+  // thread per call), then one connect that tries them in order.
   boost::system::error_code ec;
-  // An IP literal needs no resolver (whose getaddrinfo runs on a helper thread per call).
-  const asio::ip::address literal = asio::ip::make_address(url.host, ec);
-  if (!ec) {
-    tcp = std::make_unique<beast::tcp_stream>(ex);
-    NET_CO_RETURN_IF_ERROR(arm(options.connect_timeout, "while connecting"));
-    co_await tcp->async_connect(tcp::endpoint(literal, url.port), asio::redirect_error(asio::use_awaitable, ec));
+  std::vector<tcp::endpoint> endpoints;
+  if (const asio::ip::address literal = asio::ip::make_address(url.host, ec); !ec) {
+    endpoints.emplace_back(literal, url.port);
   } else {
     ec = {};
     tcp::resolver resolver(ex);
@@ -356,10 +356,11 @@ Awaitable<Status> HttpStream::Impl::connect(bool may_reuse) {
                                                    asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return io_error(ec, "resolving " + url.host);
     if (cancel.cancelled()) co_return Status::cancelled("HTTP call cancelled");
-    tcp = std::make_unique<beast::tcp_stream>(ex);
-    NET_CO_RETURN_IF_ERROR(arm(options.connect_timeout, "while connecting"));
-    co_await tcp->async_connect(results, asio::redirect_error(asio::use_awaitable, ec));
+    for (const auto& entry : results) endpoints.push_back(entry.endpoint());
   }
+  tcp = std::make_unique<beast::tcp_stream>(ex);
+  NET_CO_RETURN_IF_ERROR(arm(options.connect_timeout, "while connecting"));
+  co_await tcp->async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return io_error(ec, "connecting");
   if (!url.tls()) co_return Status{};
 
