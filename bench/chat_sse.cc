@@ -2,26 +2,31 @@
 // binary, whose `openai` provider talks to a scripted upstream that streams `--rate` tokens per
 // second per answer. Three processes besides the server, all on this machine:
 //   - upstream (forked, one thread, Asio): an OpenAI-compatible /v1/chat/completions that streams
-//     `--tokens` tokens per answer, each token carrying its send time (steady clock, shared by
+//     `--tokens` tokens per answer, each token carrying its send time (wall clock, shared by
 //     all processes) and a citation "[1]" so the engine's grounding releases it at once;
 //   - server: `atiende serve --port 0` on a fresh data dir with one FAQ, llm.provider = openai;
 //   - client (forked, one thread, Asio): N chats, each creates a session, then asks question after
-//     question (SSE), and measures every token's delay from the upstream's write to its read.
+//     question (SSE), and measures every token's delay from the upstream's write to its read
+//     (`delay_*`) and to its arrival at the client's socket (`socket_delay_*`, the kernel's
+//     receive timestamp: without the client's own wait for a CPU it shares with the server).
 // The parent samples the server's threads and RSS from /proc while all chats are streaming.
 //
 //   build-p/bench/bench_chat_sse --binary build-p/atiende [--chats 2000] [--seconds 40]
 //       [--warmup 15] [--rate 20] [--tokens 100] [--io-threads 2] [--workers 4] [--llm-threads 2] [--tick-ms 1]
-//       [--upstream-keep-alive 1]
+//       [--upstream-keep-alive 1] [--client-keep-alive 1]
 
 #include <utility>  // before Asio (Boost 1.74)
 
 #include <fcntl.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -70,10 +75,21 @@ struct Args {
   /// The upstream keeps connections open between answers (chunked bodies), as uvicorn (vLLM)
   /// and llama-server do; 0: one connection per answer ("Connection: close").
   int upstream_keep_alive = 1;
+  /// Each chat asks its questions on one kept connection, as a browser does; 0: a new connection
+  /// per question ("Connection: close").
+  int client_keep_alive = 1;
 };
 
 using atiende::bench::now_us;
 using atiende::bench::percentile;
+
+/// Wall-clock microseconds (CLOCK_REALTIME): the clock of the kernel's receive timestamps
+/// (SO_TIMESTAMPNS), so tokens are stamped with it too.
+int64_t wall_us() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
+}
 
 /// A field ("Threads", "VmRSS", "VmHWM") of /proc/<pid>/status, as a number (kB for memory).
 double proc_status(pid_t pid, const std::string& key) {
@@ -224,7 +240,7 @@ class DecodeLoop {
       Answer& a = *due.answer;
       bool ok = true;
       if (a.sent < args_.tokens) {
-        const std::string frame = upstream_frame(std::to_string(now_us()) + " [1] ");
+        const std::string frame = upstream_frame(std::to_string(wall_us()) + " [1] ");
         ok = send(a, args_.upstream_keep_alive ? as_chunk(frame) : frame);
         ++a.sent;
         if (ok) due_.push({due.at + period_, due.answer});
@@ -299,7 +315,8 @@ int run_upstream(int port_fd, const Args& args) {
 // ---------------------------------------------------------------- client (child process)
 
 struct ClientStats {
-  std::vector<double> delays_ms;
+  std::vector<double> delays_ms;         ///< upstream write -> this client's read of the token
+  std::vector<double> socket_delays_ms;  ///< upstream write -> arrival at this client's socket
   int sessions = 0;
   int failed = 0;
   int turns = 0;
@@ -307,29 +324,74 @@ struct ClientStats {
   int tokens = 0;
 };
 
-/// One request on a fresh connection ("Connection: close"), calling `on_data` with the response
-/// bytes as they arrive (head included). False when it could not be sent.
+/// One request on `socket` (connected first when it is not open), calling `on_data(bytes,
+/// arrived_us)` with the response bytes as they arrive (head included). `arrived_us` is when the
+/// kernel received the newest of those bytes (SO_TIMESTAMPNS, wall clock; 0 if it gave none): the
+/// time they reached this customer's socket, before this process (on the same 2 vCPUs) got to
+/// run. With `keep_alive` the response ends at the last chunk of its chunked body and the socket
+/// stays open for the next request; else at EOF. False when the request could not be sent.
 template <typename OnData>
-asio::awaitable<bool> exchange(uint16_t port, const std::string& request, OnData on_data) {
-  auto executor = co_await asio::this_coro::executor;
-  tcp::socket socket(executor);
+asio::awaitable<bool> exchange(tcp::socket& socket, uint16_t port, const std::string& request, bool keep_alive,
+                               OnData on_data) {
   boost::system::error_code ec;
-  co_await socket.async_connect({asio::ip::make_address("127.0.0.1"), port},
-                                asio::redirect_error(asio::use_awaitable, ec));
-  if (!ec) co_await asio::async_write(socket, asio::buffer(request), asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return false;
+  if (!socket.is_open()) {
+    co_await socket.async_connect({asio::ip::make_address("127.0.0.1"), port},
+                                  asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      socket.close(ec);
+      co_return false;
+    }
+    const int on = 1;
+    setsockopt(socket.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  }
+  co_await asio::async_write(socket, asio::buffer(request), asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    socket.close(ec);
+    co_return false;
+  }
+  const int fd = socket.native_handle();
+  static constexpr std::string_view kLastChunk = "\r\n0\r\n\r\n";
+  std::string tail;  // the end of the bytes so far, to find kLastChunk across reads
   char data[4096];
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec)) * 2];
   while (true) {
-    const size_t n = co_await socket.async_read_some(asio::buffer(data),
-                                                     asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) break;
-    on_data(std::string_view(data, n));
+    // Read what is there (as Asio's speculative read does), else wait for readability.
+    iovec iov{data, sizeof data};
+    msghdr message{};
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    const ssize_t n = ::recvmsg(fd, &message, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+      co_await socket.async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      continue;
+    }
+    if (n <= 0) {  // the server closed (end of the response) or the connection failed
+      socket.close(ec);
+      break;
+    }
+    int64_t arrived = 0;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+        timespec ts{};
+        std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+        arrived = static_cast<int64_t>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
+      }
+    }
+    on_data(std::string_view(data, static_cast<size_t>(n)), arrived);
+    if (keep_alive) {
+      tail.append(data, static_cast<size_t>(n));
+      if (tail.find(kLastChunk) != std::string::npos) break;  // the answer ended; socket stays open
+      if (tail.size() > kLastChunk.size()) tail.erase(0, tail.size() - kLastChunk.size());
+    }
   }
   co_return true;
 }
 
-std::string post(const std::string& target, const std::string& body, bool sse) {
-  return "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+std::string post(const std::string& target, const std::string& body, bool sse, bool keep_alive = false) {
+  return "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (keep_alive ? "" : "Connection: close\r\n") +
          (sse ? "Accept: text/event-stream\r\n" : "") +
          "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
          "\r\n\r\n" + body;
@@ -343,8 +405,9 @@ asio::awaitable<void> chat(uint16_t port, int index, const Args& args, ClientSta
                                                 std::max(1, args.chats)));
   co_await timer.async_wait(asio::use_awaitable);
   std::string created;
-  co_await exchange(port, post("/v1/chat/sessions", "{}", false),
-                    [&](std::string_view d) { created.append(d); });
+  tcp::socket socket(co_await asio::this_coro::executor);
+  co_await exchange(socket, port, post("/v1/chat/sessions", "{}", false), false,
+                    [&](std::string_view d, int64_t) { created.append(d); });
   const size_t at = created.find("\"session_id\":\"");
   if (at == std::string::npos) {
     ++stats.failed;
@@ -352,21 +415,25 @@ asio::awaitable<void> chat(uint16_t port, int index, const Args& args, ClientSta
   }
   ++stats.sessions;
   const std::string session = created.substr(at + 14, created.find('"', at + 14) - at - 14);
-  const std::string ask =
-      post("/v1/chat/sessions/" + session + "/messages", R"({"text":"¿Cómo activo la eSIM?"})", true);
+  const bool keep_alive = args.client_keep_alive != 0;
+  const std::string ask = post("/v1/chat/sessions/" + session + "/messages",
+                               R"({"text":"¿Cómo activo la eSIM?"})", true, keep_alive);
   static const std::string kTokenData = "data: {\"text\":\"";
   while (now_us() < stop_at_us) {
     std::string carry;
     bool done = false;
-    co_await exchange(port, ask, [&](std::string_view d) {
-      const int64_t received = now_us();
+    co_await exchange(socket, port, ask, keep_alive, [&](std::string_view d, int64_t arrived) {
+      const int64_t now = now_us();  // steady: the measuring window
+      const int64_t read_at = wall_us();
+      if (arrived <= 0) arrived = read_at;
       carry.append(d);
       size_t start = 0;
       for (size_t end; (end = carry.find('\n', start)) != std::string::npos; start = end + 1) {
         if (carry.compare(start, kTokenData.size(), kTokenData) == 0) {
           const int64_t sent = std::strtoll(carry.c_str() + start + kTokenData.size(), nullptr, 10);
-          if (sent > 0 && received >= measure_from_us && received < stop_at_us) {
-            stats.delays_ms.push_back(static_cast<double>(received - sent) / 1000.0);
+          if (sent > 0 && now >= measure_from_us && now < stop_at_us) {
+            stats.delays_ms.push_back(static_cast<double>(read_at - sent) / 1000.0);
+            stats.socket_delays_ms.push_back(static_cast<double>(arrived - sent) / 1000.0);
           }
           ++stats.tokens;
         } else if (carry.compare(start, 11, "event: done") == 0) {
@@ -404,7 +471,11 @@ int run_client(int read_fd, int write_fd, const Args& args) {
               {"delay_p50_ms", percentile(stats.delays_ms, 50)},
               {"delay_p90_ms", percentile(stats.delays_ms, 90)},
               {"delay_p99_ms", percentile(stats.delays_ms, 99)},
-              {"delay_max_ms", percentile(stats.delays_ms, 100)}};
+              {"delay_max_ms", percentile(stats.delays_ms, 100)},
+              {"socket_delay_p50_ms", percentile(stats.socket_delays_ms, 50)},
+              {"socket_delay_p90_ms", percentile(stats.socket_delays_ms, 90)},
+              {"socket_delay_p99_ms", percentile(stats.socket_delays_ms, 99)},
+              {"socket_delay_max_ms", percentile(stats.socket_delays_ms, 100)}};
   const std::string text = atiende::dump_json(out);
   if (write(write_fd, text.data(), text.size()) < 0) return 1;
   return 0;
@@ -453,6 +524,7 @@ bool parse_args(int argc, char** argv, Args& args) {
     else if (flag == "--llm-threads") args.llm_threads = std::stoi(value);
     else if (flag == "--tick-ms") args.tick_ms = std::stoi(value);
     else if (flag == "--upstream-keep-alive") args.upstream_keep_alive = std::stoi(value);
+    else if (flag == "--client-keep-alive") args.client_keep_alive = std::stoi(value);
     else return false;
   }
   return !args.binary.empty() && args.warmup < args.seconds;
@@ -465,7 +537,7 @@ int main(int argc, char** argv) {
   if (!parse_args(argc, argv, args)) {
     std::cerr << "usage: bench_chat_sse --binary PATH/atiende [--chats N] [--seconds S] "
                  "[--warmup S] [--rate TOK/S] [--tokens N] [--io-threads N] [--workers N] "
-                 "[--llm-threads N] [--tick-ms 1] [--upstream-keep-alive 1|0]\n";
+                 "[--llm-threads N] [--tick-ms 1] [--upstream-keep-alive 1|0] [--client-keep-alive 1|0]\n";
     return 2;
   }
   namespace fs = std::filesystem;
@@ -577,6 +649,7 @@ int main(int argc, char** argv) {
               {"rate_tokens_per_s_per_chat", args.rate},
               {"upstream_tick_ms", args.tick_ms},
               {"upstream_keep_alive", args.upstream_keep_alive != 0},
+              {"client_keep_alive", args.client_keep_alive != 0},
               {"llm_io_threads", args.llm_threads},
               {"tokens_per_answer", args.tokens},
               {"seconds", args.seconds},

@@ -272,7 +272,7 @@ asio::awaitable<Connection::Outcome> Connection::serve_one(Request& request, boo
   }
   add_common_headers(request, response);
   if (response.is_stream() && request.method != "HEAD") {
-    co_return co_await write_stream(request, response);
+    co_return co_await write_stream(request, response, keep_alive && !core_.stopping.load());
   }
   co_return co_await write_response(request, response, keep_alive && !core_.stopping.load());
 }

@@ -196,7 +196,10 @@ void StreamState::detach() {
 }
 
 Connection::Connection(ServerCore& core, tcp::socket socket)
-    : core_(core), stream_(std::move(socket)), wake_timer_(stream_.get_executor()) {
+    : core_(core),
+      stream_(std::move(socket)),
+      wake_timer_(stream_.get_executor()),
+      watch_done_(stream_.get_executor()) {
   error_code ec;
   auto endpoint = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_ = endpoint.address().to_string();
@@ -204,31 +207,36 @@ Connection::Connection(ServerCore& core, tcp::socket socket)
 
 asio::awaitable<void> Connection::watch_disconnect(std::shared_ptr<StreamState> state) {
   auto self = shared_from_this();
-  char scratch[512];
-  while (true) {
+  constexpr size_t kMaxEarlyBytes = 64 * 1024;
+  while (!stop_watching_ && buffer_.size() < kMaxEarlyBytes) {
     error_code ec;
-    co_await stream_.async_read_some(asio::buffer(scratch), redirect_error(use_awaitable, ec));
+    const size_t n = co_await stream_.async_read_some(
+        buffer_.prepare(std::min<size_t>(4096, kMaxEarlyBytes - buffer_.size())), redirect_error(use_awaitable, ec));
+    buffer_.commit(n);  // the client's next request, sent before this answer ended: kept
     if (ec) {
-      // EOF or reset: the client left. (After a normal end the state is detached: no-op.)
-      state->cancel();
-      co_return;
+      if (ec != asio::error::operation_aborted) {
+        // EOF or reset: the client left. (After a normal end the state is detached: no-op.)
+        peer_closed_ = true;
+        state->cancel();
+      }
+      break;
     }
-    // Bytes while streaming (a pipelined request) are dropped: the connection closes after the
-    // stream anyway.
   }
+  watching_ = false;
+  watch_done_.cancel();
 }
 
 asio::awaitable<Connection::Outcome> Connection::write_stream(Request& request,
-                                                              Response& response) {
+                                                              Response& response, bool keep_alive) {
   phase_ = Phase::kStreaming;
   StreamCount count(core_);
   Outcome outcome;
   outcome.status = response.status;
-  outcome.keep_alive = false;  // a streamed response ends its connection
+  outcome.keep_alive = false;  // set once the stream ended normally
 
   bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(response.status), 11};
   for (const auto& [name, value] : response.headers.fields()) res.insert(name, value);
-  res.keep_alive(false);
+  res.keep_alive(keep_alive);
   res.chunked(true);
   bhttp::response_serializer<bhttp::empty_body> serializer{res};
   core_.record_request(request.method, request.route, response.status, elapsed_seconds());
@@ -262,6 +270,7 @@ asio::awaitable<Connection::Outcome> Connection::write_stream(Request& request,
       if (ec) co_return outcome;
     }
     co_await asio::async_write(stream_, bhttp::make_chunk_last(), redirect_error(use_awaitable, ec));
+    outcome.keep_alive = keep_alive && !ec && !core_.stopping.load();
     co_return outcome;
   }
 
@@ -287,6 +296,9 @@ asio::awaitable<Connection::Outcome> Connection::write_stream(Request& request,
   }
   stream_state_ = state;
   DetachGuard guard{state};
+  watching_ = true;  // set here, not in the watcher: the stream may end before it first runs
+  stop_watching_ = false;
+  peer_closed_ = false;
   asio::co_spawn(stream_.get_executor(), watch_disconnect(state), asio::detached);
 
   {
@@ -308,6 +320,7 @@ asio::awaitable<Connection::Outcome> Connection::write_stream(Request& request,
   const auto keepalive = std::chrono::milliseconds(keepalive_ms);
   const std::string keepalive_frame = chunk_frame(sse_comment("keep-alive"));
   std::string out;
+  bool ended_normally = false;
   while (true) {
     bool closed = false;
     bool cancelled = false;
@@ -335,6 +348,7 @@ asio::awaitable<Connection::Outcome> Connection::write_stream(Request& request,
     if (closed) {
       co_await asio::async_write(stream_, bhttp::make_chunk_last(),
                                  redirect_error(use_awaitable, ec));
+      ended_normally = !ec;
       break;
     }
     if (keepalive_ms > 0 && std::chrono::steady_clock::now() >= last_write + keepalive) {
@@ -360,6 +374,17 @@ asio::awaitable<Connection::Outcome> Connection::write_stream(Request& request,
   }
   state->detach();
   stream_state_.reset();
+  if (keep_alive && ended_normally && !core_.stopping.load()) {
+    // Stop the watcher (one read at a time on the socket) before reading the next request.
+    stop_watching_ = true;
+    if (watching_) {
+      stream_.cancel();
+      watch_done_.expires_at(std::chrono::steady_clock::time_point::max());
+      error_code ignored;
+      co_await watch_done_.async_wait(redirect_error(use_awaitable, ignored));
+    }
+    outcome.keep_alive = !peer_closed_ && !core_.stopping.load();
+  }
   co_return outcome;
 }
 

@@ -134,7 +134,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   asio::awaitable<Outcome> serve_one(Request& request, bool keep_alive);
   asio::awaitable<Outcome> write_response(Request& request, Response& response, bool keep_alive);
-  asio::awaitable<Outcome> write_stream(Request& request, Response& response);
+  /// Streams `response`; with `keep_alive` (the request allows it) the connection stays open for
+  /// the next request when the stream ended normally.
+  asio::awaitable<Outcome> write_stream(Request& request, Response& response, bool keep_alive);
+  /// While a push stream runs: reads the socket to notice the client leaving (cancels `state`),
+  /// keeping what the client sends meanwhile (its next request) in buffer_. Ends on EOF/error, on
+  /// stop_watching_ plus stream_.cancel(), or when 64 KiB are kept; then watching_ is false and
+  /// watch_done_ fires. All of it runs on the connection's strand.
   asio::awaitable<void> watch_disconnect(std::shared_ptr<StreamState> state);
   asio::awaitable<void> write_simple_error(int status, std::string_view code,
                                            std::string_view message);
@@ -149,6 +155,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::shared_ptr<StreamState> stream_state_;
   std::shared_ptr<ManualCancelSignal> request_cancel_;
   asio::steady_timer wake_timer_;
+  bool watching_ = false;          ///< watch_disconnect runs (or is about to)
+  bool stop_watching_ = false;     ///< asks watch_disconnect to end before its next read
+  bool peer_closed_ = false;       ///< watch_disconnect saw the client's EOF or an error
+  asio::steady_timer watch_done_;  ///< cancelled when watch_disconnect ends
   std::chrono::steady_clock::time_point request_started_;
 };
 

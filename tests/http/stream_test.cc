@@ -161,6 +161,60 @@ TEST_F(StreamTest, SseArrivesIncrementally) {
   EXPECT_FALSE(writer.send("late", "x"));  // closed: the producer learns to stop
 }
 
+TEST_F(StreamTest, ConnectionStaysOpenAfterAStreamForTheNextRequest) {
+  start();
+  TestClient client(port_);
+  for (int round = 0; round < 2; ++round) {
+    client.send("POST", "/v1/stream", "{}");
+    auto head = client.read_header();
+    EXPECT_EQ(head.header("connection"), "");  // HTTP/1.1: keep-alive unless "close"
+    ASSERT_TRUE(box_.wait_for(round + 1));
+    SseWriter writer(box_.at(round));
+    ASSERT_TRUE(writer.send("done", std::to_string(round)));
+    writer.close();
+    EXPECT_EQ(client.read_until("never-appears"), "event: done\ndata: " + std::to_string(round) + "\n\n");
+    EXPECT_TRUE(client.stream_done());
+  }
+  auto pulled = client.request("GET", "/v1/pull");  // and a plain response after them
+  EXPECT_EQ(pulled.body, "part0;part1;part2;");
+  EXPECT_EQ(server_->open_connections(), 1u);
+}
+
+TEST_F(StreamTest, RequestSentWhileAStreamRunsIsAnsweredAfterIt) {
+  start();
+  TestClient client(port_);
+  client.send("POST", "/v1/stream", "{}");
+  client.read_header();
+  ASSERT_TRUE(box_.wait_for(1));
+  SseWriter writer(box_.at(0));
+  ASSERT_TRUE(writer.send("token", "a"));
+  EXPECT_EQ(client.read_until("\n\n"), "event: token\ndata: a\n\n");
+  client.send("GET", "/v1/pull");  // pipelined: the stream has not ended
+  ASSERT_TRUE(eventually([&] { return server_->open_streams() == 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // let the watcher read it early
+  ASSERT_TRUE(writer.send("done", "{}"));
+  writer.close();
+  client.read_until("never-appears");
+  ASSERT_TRUE(client.stream_done());
+  auto pulled = client.read_header();  // the pipelined request's answer follows on the socket
+  EXPECT_EQ(pulled.status, 200);
+  EXPECT_EQ(client.read_until("never-appears"), "part0;part1;part2;");
+}
+
+TEST_F(StreamTest, StreamForAConnectionCloseRequestEndsTheConnection) {
+  start();
+  TestClient client(port_);
+  client.send("POST", "/v1/stream", "{}", {{"Connection", "close"}});
+  auto head = client.read_header();
+  EXPECT_EQ(head.header("connection"), "close");
+  ASSERT_TRUE(box_.wait_for(1));
+  SseWriter writer(box_.at(0));
+  writer.close();
+  client.read_until("never-appears");
+  EXPECT_TRUE(client.stream_done());
+  EXPECT_TRUE(eventually([&] { return server_->open_connections() == 0; }));
+}
+
 TEST_F(StreamTest, ClientDisconnectCancelsTheProducer) {
   start();
   TestClient client(port_);
