@@ -13,7 +13,7 @@
 //
 //   build-p/bench/bench_chat_sse --binary build-p/atiende [--chats 2000] [--seconds 40]
 //       [--warmup 15] [--rate 20] [--tokens 100] [--io-threads 2] [--workers 4] [--llm-threads 2] [--tick-ms 1]
-//       [--upstream-keep-alive 1] [--client-keep-alive 1]
+//       [--upstream-keep-alive 1] [--client-keep-alive 1] [--socket-times 0]
 
 #include <utility>  // before Asio (Boost 1.74)
 
@@ -78,6 +78,9 @@ struct Args {
   /// Each chat asks its questions on one kept connection, as a browser does; 0: a new connection
   /// per question ("Connection: close").
   int client_keep_alive = 1;
+  /// Also time each token's arrival at the client's socket (kernel receive timestamps, read with
+  /// recvmsg: about 1 µs more client CPU per token).
+  int socket_times = 0;
 };
 
 using atiende::bench::now_us;
@@ -330,9 +333,19 @@ struct ClientStats {
 /// time they reached this customer's socket, before this process (on the same 2 vCPUs) got to
 /// run. With `keep_alive` the response ends at the last chunk of its chunked body and the socket
 /// stays open for the next request; else at EOF. False when the request could not be sent.
+/// True when `bytes`, after the earlier bytes' end kept in `tail`, complete the last chunk of a
+/// chunked body (the answer ended, the connection stays open).
+bool at_last_chunk(std::string& tail, std::string_view bytes) {
+  static constexpr std::string_view kLastChunk = "\r\n0\r\n\r\n";
+  tail.append(bytes);
+  if (tail.find(kLastChunk) != std::string::npos) return true;
+  if (tail.size() > kLastChunk.size()) tail.erase(0, tail.size() - kLastChunk.size());
+  return false;
+}
+
 template <typename OnData>
 asio::awaitable<bool> exchange(tcp::socket& socket, uint16_t port, const std::string& request, bool keep_alive,
-                               OnData on_data) {
+                               bool socket_times, OnData on_data) {
   boost::system::error_code ec;
   if (!socket.is_open()) {
     co_await socket.async_connect({asio::ip::make_address("127.0.0.1"), port},
@@ -342,7 +355,7 @@ asio::awaitable<bool> exchange(tcp::socket& socket, uint16_t port, const std::st
       co_return false;
     }
     const int on = 1;
-    setsockopt(socket.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+    if (socket_times) setsockopt(socket.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
   }
   co_await asio::async_write(socket, asio::buffer(request), asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
@@ -350,11 +363,20 @@ asio::awaitable<bool> exchange(tcp::socket& socket, uint16_t port, const std::st
     co_return false;
   }
   const int fd = socket.native_handle();
-  static constexpr std::string_view kLastChunk = "\r\n0\r\n\r\n";
-  std::string tail;  // the end of the bytes so far, to find kLastChunk across reads
+  std::string tail;  // the end of the bytes so far, to find the last chunk across reads
   char data[4096];
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec)) * 2];
   while (true) {
+    if (!socket_times) {  // Asio's read: no receive timestamps, a little cheaper
+      const size_t got = co_await socket.async_read_some(asio::buffer(data), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        socket.close(ec);
+        break;
+      }
+      on_data(std::string_view(data, got), int64_t{0});
+      if (keep_alive && at_last_chunk(tail, std::string_view(data, got))) break;
+      continue;
+    }
     // Read what is there (as Asio's speculative read does), else wait for readability.
     iovec iov{data, sizeof data};
     msghdr message{};
@@ -381,11 +403,7 @@ asio::awaitable<bool> exchange(tcp::socket& socket, uint16_t port, const std::st
       }
     }
     on_data(std::string_view(data, static_cast<size_t>(n)), arrived);
-    if (keep_alive) {
-      tail.append(data, static_cast<size_t>(n));
-      if (tail.find(kLastChunk) != std::string::npos) break;  // the answer ended; socket stays open
-      if (tail.size() > kLastChunk.size()) tail.erase(0, tail.size() - kLastChunk.size());
-    }
+    if (keep_alive && at_last_chunk(tail, std::string_view(data, static_cast<size_t>(n)))) break;
   }
   co_return true;
 }
@@ -406,7 +424,7 @@ asio::awaitable<void> chat(uint16_t port, int index, const Args& args, ClientSta
   co_await timer.async_wait(asio::use_awaitable);
   std::string created;
   tcp::socket socket(co_await asio::this_coro::executor);
-  co_await exchange(socket, port, post("/v1/chat/sessions", "{}", false), false,
+  co_await exchange(socket, port, post("/v1/chat/sessions", "{}", false), false, false,
                     [&](std::string_view d, int64_t) { created.append(d); });
   const size_t at = created.find("\"session_id\":\"");
   if (at == std::string::npos) {
@@ -422,10 +440,9 @@ asio::awaitable<void> chat(uint16_t port, int index, const Args& args, ClientSta
   while (now_us() < stop_at_us) {
     std::string carry;
     bool done = false;
-    co_await exchange(socket, port, ask, keep_alive, [&](std::string_view d, int64_t arrived) {
+    co_await exchange(socket, port, ask, keep_alive, args.socket_times != 0, [&](std::string_view d, int64_t arrived) {
       const int64_t now = now_us();  // steady: the measuring window
       const int64_t read_at = wall_us();
-      if (arrived <= 0) arrived = read_at;
       carry.append(d);
       size_t start = 0;
       for (size_t end; (end = carry.find('\n', start)) != std::string::npos; start = end + 1) {
@@ -433,7 +450,7 @@ asio::awaitable<void> chat(uint16_t port, int index, const Args& args, ClientSta
           const int64_t sent = std::strtoll(carry.c_str() + start + kTokenData.size(), nullptr, 10);
           if (sent > 0 && now >= measure_from_us && now < stop_at_us) {
             stats.delays_ms.push_back(static_cast<double>(read_at - sent) / 1000.0);
-            stats.socket_delays_ms.push_back(static_cast<double>(arrived - sent) / 1000.0);
+            if (arrived > 0) stats.socket_delays_ms.push_back(static_cast<double>(arrived - sent) / 1000.0);
           }
           ++stats.tokens;
         } else if (carry.compare(start, 11, "event: done") == 0) {
@@ -525,6 +542,7 @@ bool parse_args(int argc, char** argv, Args& args) {
     else if (flag == "--tick-ms") args.tick_ms = std::stoi(value);
     else if (flag == "--upstream-keep-alive") args.upstream_keep_alive = std::stoi(value);
     else if (flag == "--client-keep-alive") args.client_keep_alive = std::stoi(value);
+    else if (flag == "--socket-times") args.socket_times = std::stoi(value);
     else return false;
   }
   return !args.binary.empty() && args.warmup < args.seconds;
@@ -537,7 +555,7 @@ int main(int argc, char** argv) {
   if (!parse_args(argc, argv, args)) {
     std::cerr << "usage: bench_chat_sse --binary PATH/atiende [--chats N] [--seconds S] "
                  "[--warmup S] [--rate TOK/S] [--tokens N] [--io-threads N] [--workers N] "
-                 "[--llm-threads N] [--tick-ms 1] [--upstream-keep-alive 1|0] [--client-keep-alive 1|0]\n";
+                 "[--llm-threads N] [--tick-ms 1] [--upstream-keep-alive 1|0] [--client-keep-alive 1|0] [--socket-times 1|0]\n";
     return 2;
   }
   namespace fs = std::filesystem;
@@ -650,6 +668,7 @@ int main(int argc, char** argv) {
               {"upstream_tick_ms", args.tick_ms},
               {"upstream_keep_alive", args.upstream_keep_alive != 0},
               {"client_keep_alive", args.client_keep_alive != 0},
+              {"socket_times", args.socket_times != 0},
               {"llm_io_threads", args.llm_threads},
               {"tokens_per_answer", args.tokens},
               {"seconds", args.seconds},
