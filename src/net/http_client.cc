@@ -451,11 +451,13 @@ Awaitable<Result<size_t>> HttpStream::Impl::read_piece() {
     watch_body_reads();
     const auto space = buffer.prepare(sizeof piece);
     size_t got = 0;
-    // Awaited here, not through a helper coroutine: one coroutine frame less per piece.
+    // Awaited here, not through a helper coroutine: one coroutine frame less per piece. Plain TCP
+    // reads go to the socket itself: Beast's stream timer is off for body reads (watch_body times
+    // them), so its per-operation wrapper would only add work per token.
     if (tls) {
       got = co_await tls->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
     } else {
-      got = co_await tcp->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+      got = co_await tcp->socket().async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
     }
     buffer.commit(got);
     if (got > 0) continue;
