@@ -47,6 +47,8 @@ constexpr size_t kErrorBodyMax = 64 * 1024;
 constexpr size_t kDrainMaxBytes = 64 * 1024;
 constexpr milliseconds kDrainMaxWait{2'000};
 
+namespace {
+
 std::atomic<uint64_t> g_next_client_id{1};
 
 /// A connection to an origin: plain TCP, or TLS over TCP.
@@ -120,6 +122,8 @@ class IdleConnections final : public asio::execution_context::service {
 };
 
 asio::execution_context::id IdleConnections::id;
+
+}  // namespace
 
 struct HttpClient::Impl {
   explicit Impl(ClientOptions o)
@@ -326,8 +330,6 @@ void HttpStream::Impl::keep_or_close() {
     beast_timer_armed = false;
   }
   Connection idle{std::move(tcp), std::move(tls), {}};
-  tcp.reset();
-  tls.reset();
   parser.reset();
   pool().put(pool_key(), std::move(idle), client.options.max_idle_per_origin, client.options.keep_alive_idle);
 }
