@@ -54,7 +54,10 @@ size_t approx_token_count(std::string_view text) {
   };
   size_t pos = 0;
   while (pos < text.size()) {
-    const char32_t cp = decode_utf8(text, pos);
+    // ASCII needs no decoding (decode_utf8 reads one byte for it too): history is counted every
+    // turn and is mostly ASCII.
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    const char32_t cp = byte < 0x80 ? (++pos, char32_t{byte}) : decode_utf8(text, pos);
     const Kind k = kind_of(cp);
     if (k == Kind::kLetter || k == Kind::kDigit) {
       if (k != run_kind) flush();
