@@ -29,9 +29,10 @@ Result<AssembledPrompt> assemble_prompt(std::string_view question, std::string_v
   const std::string lang = language == "en" ? "en" : "es";
   prompt.template_version = "system." + lang + ".v1";
   ATIENDE_ASSIGN_OR_RETURN(std::string system, prompt_template(prompt.template_version, template_dir));
-  if (text::approx_token_count(system) > budget.system_tokens) {
+  const size_t system_tokens = text::approx_token_count(system);
+  if (system_tokens > budget.system_tokens) {
     return Status::invalid_argument("the system prompt '" + prompt.template_version + "' needs " +
-                                    std::to_string(text::approx_token_count(system)) +
+                                    std::to_string(system_tokens) +
                                     " tokens; chat.budget_system is " +
                                     std::to_string(budget.system_tokens));
   }
@@ -72,8 +73,9 @@ Result<AssembledPrompt> assemble_prompt(std::string_view question, std::string_v
   std::string user = context_label + ":\n" +
                      (context.empty() ? std::string("(sin pasajes)\n") : context) + "\n" +
                      question_label + ":\n" + std::string(question);
+  // Each message costs its tokens + 4; the system prompt and the history were counted above.
+  prompt.approx_tokens = system_tokens + 4 + history_tokens + text::approx_token_count(user) + 4;
   prompt.messages.push_back({"user", std::move(user)});
-  for (const auto& m : prompt.messages) prompt.approx_tokens += text::approx_token_count(m.content) + 4;
   return prompt;
 }
 

@@ -35,7 +35,7 @@ struct AssembledPrompt {
   std::vector<PromptMessage> messages;  ///< system, history..., user (with CONTEXT)
   std::vector<Passage> passages;        ///< the passages that fit, numbered from 1
   size_t history_turns_used = 0;
-  size_t approx_tokens = 0;
+  size_t approx_tokens = 0;             ///< sum over messages of approx_token_count + 4
   std::string template_version;         ///< e.g. "system.es.v1"
 };
 

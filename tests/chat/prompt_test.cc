@@ -1,5 +1,7 @@
 #include "chat/prompt.h"
 
+#include "text/token_count.h"
+
 #include <gtest/gtest.h>
 
 namespace atiende::chat {
@@ -41,6 +43,10 @@ TEST(Prompt, PassagesAreNumberedAndHistoryIsBudgeted) {
   EXPECT_GT(prompt.history_turns_used, 0u);
   EXPECT_LT(prompt.history_turns_used, 50u);
   EXPECT_NE(prompt.messages[prompt.messages.size() - 2].content.find("49"), std::string::npos);
+  // The estimate is every message's tokens + 4 for its framing.
+  size_t expected = 0;
+  for (const auto& m : prompt.messages) expected += text::approx_token_count(m.content) + 4;
+  EXPECT_EQ(prompt.approx_tokens, expected);
 }
 
 TEST(Prompt, ContextBudgetDropsLowerRankedPassages) {
