@@ -18,7 +18,7 @@
 #include "net/io_runner.h"
 #include "retrieve/knowledge_base.h"
 #include "store/conversations.h"
-#include "text/utf8.h"
+#include "text/json_string.h"
 
 namespace atiende::app {
 namespace {
@@ -43,36 +43,10 @@ Json done_json(const chat::TurnResult& r) {
           {"fallback", r.fallback}};
 }
 
-/// `text` as a JSON string literal (quotes included), appended to `out`. The hot path of every
-/// streamed token: no Json object, one allocation at most. Falls back to the JSON library for
-/// invalid UTF-8 (replaced with U+FFFD there).
-void append_json_string(std::string& out, std::string_view text) {
-  if (!text::validate_utf8(text).ok()) {
-    out += dump_json(Json(std::string(text)));
-    return;
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20) {
-      out += "\\u00";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
 /// Appends the SSE frame of a `token` event (`event: token` / `data: {"text": ...}`) to `out`.
 void append_token_frame(std::string& out, std::string_view text) {
   out += "event: token\ndata: {\"text\":";
-  append_json_string(out, text);
+  text::append_json_string(out, text);
   out += "}\n\n";
 }
 

@@ -8,6 +8,7 @@
 #include "llm/openai_chunk.h"
 #include "net/http_stream.h"
 #include "net/sse.h"
+#include "text/json_string.h"
 
 namespace atiende::llm {
 
@@ -15,55 +16,91 @@ namespace {
 
 constexpr std::string_view kProvider = "openai";
 
-Result<Json> build_body(const OpenAiOptions& options, const ChatRequest& request, bool stream) {
-  Json body = Json::object();
-  body["model"] = request.model.empty() ? options.model : request.model;
-  Json messages = Json::array();
-  for (const auto& m : request.messages) {
-    Json msg = {{"role", std::string(role_name(m.role))}};
-    if (m.role == Role::kAssistant && !m.tool_calls.empty()) {
-      msg["content"] = m.content.empty() ? Json(nullptr) : Json(m.content);
-      Json calls = Json::array();
-      for (const auto& c : m.tool_calls) {
-        calls.push_back({{"id", c.id},
-                         {"type", "function"},
-                         {"function", {{"name", c.name}, {"arguments", c.arguments_json}}}});
-      }
-      msg["tool_calls"] = std::move(calls);
-    } else {
-      msg["content"] = m.content;
+/// `"tools"` and `"tool_choice"` of the body (agent turns only): the parameter schemas are checked
+/// to be JSON objects.
+Result<std::string> tools_json(const ChatRequest& request) {
+  Json tools = Json::array();
+  for (const auto& t : request.tools) {
+    auto schema = parse_json(t.parameters_schema_json);
+    if (!schema.ok() || !schema->is_object()) {
+      return Status::invalid_argument("tool '" + t.name + "' has an invalid JSON Schema for its parameters");
     }
-    if (m.role == Role::kTool) {
-      msg["tool_call_id"] = m.tool_call_id;
-      if (!m.name.empty()) msg["name"] = m.name;
-    }
-    messages.push_back(std::move(msg));
+    tools.push_back({{"type", "function"},
+                     {"function", {{"name", t.name}, {"description", t.description}, {"parameters", *schema}}}});
   }
-  body["messages"] = std::move(messages);
+  const std::string& choice = request.tool_choice;
+  Json tool_choice = choice.empty() ? Json("auto") : Json(choice);
+  if (!choice.empty() && choice != "auto" && choice != "none" && choice != "required") {
+    tool_choice = {{"type", "function"}, {"function", {{"name", choice}}}};
+  }
+  return ",\"tools\":" + dump_json(tools) + ",\"tool_choice\":" + dump_json(tool_choice);
+}
+
+/// One message of the body's "messages" array.
+void append_message(std::string& out, const Message& m) {
+  out += "{\"role\":";
+  text::append_json_string(out, role_name(m.role));
+  out += ",\"content\":";
+  if (m.role == Role::kAssistant && !m.tool_calls.empty()) {
+    if (m.content.empty()) {
+      out += "null";
+    } else {
+      text::append_json_string(out, m.content);
+    }
+    out += ",\"tool_calls\":[";
+    for (size_t i = 0; i < m.tool_calls.size(); ++i) {
+      const ToolCall& call = m.tool_calls[i];
+      if (i > 0) out += ',';
+      out += "{\"id\":";
+      text::append_json_string(out, call.id);
+      out += ",\"type\":\"function\",\"function\":{\"name\":";
+      text::append_json_string(out, call.name);
+      out += ",\"arguments\":";
+      text::append_json_string(out, call.arguments_json);
+      out += "}}";
+    }
+    out += ']';
+  } else {
+    text::append_json_string(out, m.content);
+  }
+  if (m.role == Role::kTool) {
+    out += ",\"tool_call_id\":";
+    text::append_json_string(out, m.tool_call_id);
+    if (!m.name.empty()) {
+      out += ",\"name\":";
+      text::append_json_string(out, m.name);
+    }
+  }
+  out += '}';
+}
+
+/// The JSON body of POST /chat/completions, written as text: the prompt (system prompt, passages,
+/// history) is the largest thing sent each turn, and a JSON tree of it cost more than the rest of
+/// the request.
+Result<std::string> build_body(const OpenAiOptions& options, const ChatRequest& request, bool stream) {
+  std::string out;
+  size_t expected = 256;
+  for (const auto& m : request.messages) expected += m.content.size() + 64;
+  out.reserve(expected + expected / 16);
+  out += "{\"model\":";
+  text::append_json_string(out, request.model.empty() ? options.model : request.model);
+  out += ",\"messages\":[";
+  for (size_t i = 0; i < request.messages.size(); ++i) {
+    if (i > 0) out += ',';
+    append_message(out, request.messages[i]);
+  }
+  out += ']';
   if (!request.tools.empty()) {
-    Json tools = Json::array();
-    for (const auto& t : request.tools) {
-      auto schema = parse_json(t.parameters_schema_json);
-      if (!schema.ok() || !schema->is_object()) {
-        return Status::invalid_argument("tool '" + t.name + "' has an invalid JSON Schema for its parameters");
-      }
-      tools.push_back({{"type", "function"},
-                       {"function", {{"name", t.name}, {"description", t.description}, {"parameters", *schema}}}});
-    }
-    body["tools"] = std::move(tools);
-    const std::string& choice = request.tool_choice;
-    if (choice.empty() || choice == "auto" || choice == "none" || choice == "required") {
-      body["tool_choice"] = choice.empty() ? "auto" : choice;
-    } else {
-      body["tool_choice"] = {{"type", "function"}, {"function", {{"name", choice}}}};
-    }
+    ATIENDE_ASSIGN_OR_RETURN(std::string tools, tools_json(request));
+    out += tools;
   }
-  if (request.temperature) body["temperature"] = *request.temperature;
-  if (request.max_tokens) body["max_tokens"] = *request.max_tokens;
-  if (!request.stop.empty()) body["stop"] = request.stop;
-  body["stream"] = stream;
-  if (stream && options.include_usage) body["stream_options"] = {{"include_usage", true}};
-  return body;
+  if (request.temperature) out += ",\"temperature\":" + dump_json(Json(*request.temperature));
+  if (request.max_tokens) out += ",\"max_tokens\":" + std::to_string(*request.max_tokens);
+  if (!request.stop.empty()) out += ",\"stop\":" + dump_json(Json(request.stop));
+  out += stream ? ",\"stream\":true" : ",\"stream\":false";
+  if (stream && options.include_usage) out += ",\"stream_options\":{\"include_usage\":true}";
+  out += '}';
+  return out;
 }
 
 FinishReason parse_finish(std::string_view s) {
@@ -247,8 +284,7 @@ OpenAiClient::OpenAiClient(OpenAiOptions options, std::shared_ptr<net::HttpClien
 }
 
 Result<std::string> OpenAiClient::request_body_for_test(const ChatRequest& request, bool stream) const {
-  ATIENDE_ASSIGN_OR_RETURN(Json body, build_body(options_, request, stream));
-  return dump_json(body);
+  return build_body(options_, request, stream);
 }
 
 Status OpenAiClient::stream(const ChatRequest& request, StreamSink& sink) {
@@ -280,7 +316,7 @@ net::Awaitable<Status> OpenAiClient::stream_impl(const ChatRequest& request, Str
     co_return Status::unavailable("openai: circuit breaker open after repeated upstream failures; retry in " +
                                   std::to_string(breaker_.retry_after_ms()) + " ms");
   }
-  Status result = co_await stream_once(dump_json(*body), sink);
+  Status result = co_await stream_once(std::move(body).value(), sink);
   if (result.ok()) {
     breaker_.record_success();
   } else if (internal::counts_as_upstream_failure(result)) {
@@ -336,7 +372,7 @@ net::Awaitable<Result<ChatResponse>> OpenAiClient::complete_impl(const ChatReque
     co_return Status::unavailable("openai: circuit breaker open after repeated upstream failures; retry in " +
                                   std::to_string(breaker_.retry_after_ms()) + " ms");
   }
-  Result<ChatResponse> result = co_await complete_once(dump_json(*body));
+  Result<ChatResponse> result = co_await complete_once(std::move(body).value());
   if (result.ok()) {
     breaker_.record_success();
   } else if (internal::counts_as_upstream_failure(result.status())) {

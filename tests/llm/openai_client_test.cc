@@ -10,6 +10,7 @@
 #include "common/json.h"
 #include "llm/openai_client.h"
 #include "llm/recording_sink.h"  // tests/llm
+#include "text/utf8.h"
 #include "support/llm_scripts.h"
 
 namespace atiende::llm {
@@ -111,6 +112,30 @@ TEST(OpenAiClient, ToolResultsGoBackIntoTheConversation) {
   EXPECT_EQ((*j)["messages"][2]["tool_call_id"], "call_9");
   req.tools.push_back({"bad", "x", "not json"});
   EXPECT_EQ(client.request_body_for_test(req, true).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(OpenAiClient, BodyCarriesAnyTextAsValidJson) {
+  OpenAiOptions options;
+  options.model = "m\"odel";
+  OpenAiClient client(options, nullptr);
+  ChatRequest req;
+  const std::string tricky = std::string("cita \"[1]\"\n\ttab \\ barra \x01 y ñ 🙂 ") + "\xFF fin";
+  req.messages = {{Role::kSystem, "Eres el asistente.\nPasajes:\n[1] «Plan 5G»", {}, "", ""},
+                  {Role::kUser, tricky, {}, "", ""}};
+  req.temperature = 0.25;
+  req.stop = {"\n\n", "FIN"};
+  auto body = client.request_body_for_test(req, false);
+  ASSERT_TRUE(body.ok());
+  auto j = parse_json(*body);
+  ASSERT_TRUE(j.ok()) << *body;
+  EXPECT_EQ((*j)["model"], "m\"odel");
+  EXPECT_EQ((*j)["stream"], false);
+  EXPECT_FALSE(j->contains("stream_options"));
+  EXPECT_DOUBLE_EQ((*j)["temperature"].get<double>(), 0.25);
+  EXPECT_EQ((*j)["stop"][1], "FIN");
+  EXPECT_EQ((*j)["messages"][0]["content"], "Eres el asistente.\nPasajes:\n[1] «Plan 5G»");
+  EXPECT_EQ((*j)["messages"][1]["content"], text::sanitize_utf8(tricky));
+  EXPECT_FALSE((*j)["messages"][1].contains("tool_call_id"));
 }
 
 TEST(OpenAiClient, RetriesOn429And500BeforeTheFirstToken) {
