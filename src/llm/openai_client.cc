@@ -1,6 +1,8 @@
 #include "llm/openai_client.h"
 
 #include <map>
+#include <mutex>
+#include <unordered_map>
 
 #include "common/json.h"
 #include "common/strings.h"
@@ -16,24 +18,59 @@ namespace {
 
 constexpr std::string_view kProvider = "openai";
 
-/// `"tools"` and `"tool_choice"` of the body (agent turns only): the parameter schemas are checked
-/// to be JSON objects.
-Result<std::string> tools_json(const ChatRequest& request) {
-  Json tools = Json::array();
-  for (const auto& t : request.tools) {
-    auto schema = parse_json(t.parameters_schema_json);
-    if (!schema.ok() || !schema->is_object()) {
-      return Status::invalid_argument("tool '" + t.name + "' has an invalid JSON Schema for its parameters");
+/// Tool parameter schemas already checked to be JSON objects, as compact JSON. Every agent turn
+/// offers the same tools; parsing their schemas each turn cost more than the rest of the body.
+class CheckedSchemas {
+ public:
+  /// The compact JSON of `schema`, or invalid_argument naming `tool` when it is not an object.
+  Result<std::string> compact(const std::string& tool, const std::string& schema) {
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = compact_.find(schema); it != compact_.end()) return it->second;
     }
-    tools.push_back({{"type", "function"},
-                     {"function", {{"name", t.name}, {"description", t.description}, {"parameters", *schema}}}});
+    auto parsed = parse_json(schema);
+    if (!parsed.ok() || !parsed->is_object()) {
+      return Status::invalid_argument("tool '" + tool + "' has an invalid JSON Schema for its parameters");
+    }
+    std::string out = dump_json(*parsed);
+    std::lock_guard lock(mutex_);
+    if (compact_.size() >= kMaxEntries) compact_.clear();
+    compact_.emplace(schema, out);
+    return out;
   }
+
+ private:
+  static constexpr size_t kMaxEntries = 256;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::string> compact_;
+};
+
+/// Appends `"tools"` and `"tool_choice"` of the body (agent turns).
+Status append_tools(std::string& out, const ChatRequest& request) {
+  static CheckedSchemas schemas;
+  out += ",\"tools\":[";
+  for (size_t i = 0; i < request.tools.size(); ++i) {
+    const ToolSpec& tool = request.tools[i];
+    ATIENDE_ASSIGN_OR_RETURN(std::string parameters, schemas.compact(tool.name, tool.parameters_schema_json));
+    if (i > 0) out += ',';
+    out += "{\"type\":\"function\",\"function\":{\"name\":";
+    text::append_json_string(out, tool.name);
+    out += ",\"description\":";
+    text::append_json_string(out, tool.description);
+    out += ",\"parameters\":";
+    out += parameters;
+    out += "}}";
+  }
+  out += "],\"tool_choice\":";
   const std::string& choice = request.tool_choice;
-  Json tool_choice = choice.empty() ? Json("auto") : Json(choice);
-  if (!choice.empty() && choice != "auto" && choice != "none" && choice != "required") {
-    tool_choice = {{"type", "function"}, {"function", {{"name", choice}}}};
+  if (choice.empty() || choice == "auto" || choice == "none" || choice == "required") {
+    text::append_json_string(out, choice.empty() ? "auto" : choice);
+  } else {
+    out += "{\"type\":\"function\",\"function\":{\"name\":";
+    text::append_json_string(out, choice);
+    out += "}}";
   }
-  return ",\"tools\":" + dump_json(tools) + ",\"tool_choice\":" + dump_json(tool_choice);
+  return Status{};
 }
 
 /// One message of the body's "messages" array.
@@ -91,8 +128,7 @@ Result<std::string> build_body(const OpenAiOptions& options, const ChatRequest& 
   }
   out += ']';
   if (!request.tools.empty()) {
-    ATIENDE_ASSIGN_OR_RETURN(std::string tools, tools_json(request));
-    out += tools;
+    ATIENDE_RETURN_IF_ERROR(append_tools(out, request));
   }
   if (request.temperature) out += ",\"temperature\":" + dump_json(Json(*request.temperature));
   if (request.max_tokens) out += ",\"max_tokens\":" + std::to_string(*request.max_tokens);

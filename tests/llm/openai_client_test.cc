@@ -136,6 +136,23 @@ TEST(OpenAiClient, BodyCarriesAnyTextAsValidJson) {
   EXPECT_EQ((*j)["messages"][0]["content"], "Eres el asistente.\nPasajes:\n[1] «Plan 5G»");
   EXPECT_EQ((*j)["messages"][1]["content"], text::sanitize_utf8(tricky));
   EXPECT_FALSE((*j)["messages"][1].contains("tool_call_id"));
+
+  // Tools: the schema is embedded compact, a named choice becomes a function object, and the
+  // second body (schemas already checked) is the same as the first.
+  req.tools.push_back({"cambiar_plan", "Cambia el \"plan\"", "{ \"type\" : \"object\",\n \"properties\": {} }"});
+  req.tool_choice = "cambiar_plan";
+  auto first = client.request_body_for_test(req, true);
+  auto second = client.request_body_for_test(req, true);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(*first, *second);
+  auto with_tools = parse_json(*first);
+  ASSERT_TRUE(with_tools.ok()) << *first;
+  EXPECT_EQ((*with_tools)["tools"][0]["function"]["description"], "Cambia el \"plan\"");
+  EXPECT_EQ((*with_tools)["tools"][0]["function"]["parameters"]["type"], "object");
+  EXPECT_NE(first->find("\"parameters\":{\"properties\":{},\"type\":\"object\"}"), std::string::npos) << *first;
+  EXPECT_EQ((*with_tools)["tool_choice"]["function"]["name"], "cambiar_plan");
+  req.tools.push_back({"rota", "x", "[1, 2]"});
+  EXPECT_EQ(client.request_body_for_test(req, true).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(OpenAiClient, RetriesOn429And500BeforeTheFirstToken) {
