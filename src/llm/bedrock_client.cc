@@ -74,12 +74,9 @@ Result<Json> build_body(const ChatRequest& request) {
   if (!request.tools.empty() && request.tool_choice != "none") {
     Json tools = Json::array();
     for (const auto& t : request.tools) {
-      auto schema = parse_json(t.parameters_schema_json);
-      if (!schema.ok() || !schema->is_object()) {
-        return Status::invalid_argument("tool '" + t.name + "' has an invalid JSON Schema for its parameters");
-      }
+      ATIENDE_ASSIGN_OR_RETURN(auto schema, internal::checked_tool_schema(t));
       tools.push_back({{"toolSpec", {{"name", t.name}, {"description", t.description},
-                                     {"inputSchema", {{"json", *schema}}}}}});
+                                     {"inputSchema", {{"json", schema->parsed}}}}}});
     }
     Json config = {{"tools", std::move(tools)}};
     if (request.tool_choice == "required") {

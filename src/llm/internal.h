@@ -2,13 +2,16 @@
 /// Helpers shared by the network providers of llm/. Not part of the module's public API.
 
 #include <functional>
+#include <memory>
 #include <string_view>
 
 #include "common/config.h"
+#include "common/json.h"
 #include "common/status.h"
 #include "net/async.h"
 #include "net/http_client.h"
 #include "net/retry.h"
+#include "llm/types.h"
 
 /// ATIENDE_RETURN_IF_ERROR for coroutines.
 #define LLM_CO_RETURN_IF_ERROR(expr)       \
@@ -34,5 +37,16 @@ Status http_error_status(std::string_view provider, int status, std::string_view
 
 /// True for outcomes that should trip the circuit breaker (not caller errors or cancels).
 bool counts_as_upstream_failure(const Status& status);
+
+/// A tool's parameter schema, checked to be a JSON object.
+struct CheckedSchema {
+  Json parsed;
+  std::string compact;  ///< `parsed` as compact JSON text
+};
+
+/// `tool.parameters_schema_json` checked and parsed, or invalid_argument naming the tool. Every
+/// agent turn offers the same tools, so results are kept by schema text (up to 256 texts,
+/// thread-safe) instead of parsing each schema every turn.
+Result<std::shared_ptr<const CheckedSchema>> checked_tool_schema(const ToolSpec& tool);
 
 }  // namespace atiende::llm::internal

@@ -1,5 +1,7 @@
 #include "llm/llm_client.h"
 
+#include <mutex>
+#include <unordered_map>
 #include <utility>
 
 #include <boost/asio/co_spawn.hpp>
@@ -113,6 +115,27 @@ bool counts_as_upstream_failure(const Status& status) {
     default:
       return false;
   }
+}
+
+Result<std::shared_ptr<const CheckedSchema>> checked_tool_schema(const ToolSpec& tool) {
+  static constexpr size_t kMaxEntries = 256;
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::shared_ptr<const CheckedSchema>> checked;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = checked.find(tool.parameters_schema_json); it != checked.end()) return it->second;
+  }
+  auto parsed = parse_json(tool.parameters_schema_json);
+  if (!parsed.ok() || !parsed->is_object()) {
+    return Status::invalid_argument("tool '" + tool.name + "' has an invalid JSON Schema for its parameters");
+  }
+  auto schema = std::make_shared<CheckedSchema>();
+  schema->compact = dump_json(*parsed);
+  schema->parsed = std::move(parsed).value();
+  std::lock_guard lock(mutex);
+  if (checked.size() >= kMaxEntries) checked.clear();
+  checked.emplace(tool.parameters_schema_json, schema);
+  return std::shared_ptr<const CheckedSchema>(std::move(schema));
 }
 
 }  // namespace internal

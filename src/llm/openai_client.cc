@@ -1,8 +1,6 @@
 #include "llm/openai_client.h"
 
 #include <map>
-#include <mutex>
-#include <unordered_map>
 
 #include "common/json.h"
 #include "common/strings.h"
@@ -18,47 +16,19 @@ namespace {
 
 constexpr std::string_view kProvider = "openai";
 
-/// Tool parameter schemas already checked to be JSON objects, as compact JSON. Every agent turn
-/// offers the same tools; parsing their schemas each turn cost more than the rest of the body.
-class CheckedSchemas {
- public:
-  /// The compact JSON of `schema`, or invalid_argument naming `tool` when it is not an object.
-  Result<std::string> compact(const std::string& tool, const std::string& schema) {
-    {
-      std::lock_guard lock(mutex_);
-      if (auto it = compact_.find(schema); it != compact_.end()) return it->second;
-    }
-    auto parsed = parse_json(schema);
-    if (!parsed.ok() || !parsed->is_object()) {
-      return Status::invalid_argument("tool '" + tool + "' has an invalid JSON Schema for its parameters");
-    }
-    std::string out = dump_json(*parsed);
-    std::lock_guard lock(mutex_);
-    if (compact_.size() >= kMaxEntries) compact_.clear();
-    compact_.emplace(schema, out);
-    return out;
-  }
-
- private:
-  static constexpr size_t kMaxEntries = 256;
-  std::mutex mutex_;
-  std::unordered_map<std::string, std::string> compact_;
-};
-
 /// Appends `"tools"` and `"tool_choice"` of the body (agent turns).
 Status append_tools(std::string& out, const ChatRequest& request) {
-  static CheckedSchemas schemas;
   out += ",\"tools\":[";
   for (size_t i = 0; i < request.tools.size(); ++i) {
     const ToolSpec& tool = request.tools[i];
-    ATIENDE_ASSIGN_OR_RETURN(std::string parameters, schemas.compact(tool.name, tool.parameters_schema_json));
+    ATIENDE_ASSIGN_OR_RETURN(auto schema, internal::checked_tool_schema(tool));
     if (i > 0) out += ',';
     out += "{\"type\":\"function\",\"function\":{\"name\":";
     text::append_json_string(out, tool.name);
     out += ",\"description\":";
     text::append_json_string(out, tool.description);
     out += ",\"parameters\":";
-    out += parameters;
+    out += schema->compact;
     out += "}}";
   }
   out += "],\"tool_choice\":";
