@@ -127,12 +127,19 @@ class JsonTurnSink final : public chat::TurnSink {
   Json actions = Json::array();
 };
 
-Result<std::string> session_id_of(const http::Request& request,
+/// The session named by the route's {id}; not_found when there is none.
+Result<store::Session> session_of(const http::Request& request,
                                   store::ConversationStore& conversations) {
   std::string id = request.param("id");
   ATIENDE_ASSIGN_OR_RETURN(auto session, conversations.get_session(id));
   if (!session) return Status::not_found("chat session '" + id + "' does not exist");
-  return id;
+  return std::move(*session);
+}
+
+Result<std::string> session_id_of(const http::Request& request,
+                                  store::ConversationStore& conversations) {
+  ATIENDE_ASSIGN_OR_RETURN(store::Session session, session_of(request, conversations));
+  return std::move(session.id);
 }
 
 bool wants_sse(const http::Request& request) {
@@ -172,14 +179,14 @@ Status install_chat_routes(http::Router& router, ServeContext& context) {
 
   add("POST", "/v1/chat/sessions/{id}/messages",
                                      [rt](http::Request& request) -> Result<http::Response> {
-    ATIENDE_ASSIGN_OR_RETURN(std::string session_id, session_id_of(request, *rt->conversations));
+    ATIENDE_ASSIGN_OR_RETURN(store::Session session, session_of(request, *rt->conversations));
     ATIENDE_ASSIGN_OR_RETURN(Json body, http::parse_json_body(request));
     ATIENDE_ASSIGN_OR_RETURN(std::string text, json_string_field(body, "text"));
     // Bad input is a 4xx in both modes: checked before an event stream starts.
     ATIENDE_RETURN_IF_ERROR(rt->engine->check_message(text));
     if (!wants_sse(request)) {
       JsonTurnSink sink;
-      ATIENDE_ASSIGN_OR_RETURN(chat::TurnResult result, rt->engine->turn(session_id, text, sink));
+      ATIENDE_ASSIGN_OR_RETURN(chat::TurnResult result, rt->engine->turn(session.id, text, sink));
       Json out = done_json(result);
       out["text"] = result.text;
       out["citations"] = citations_to_json(result.citations);
@@ -187,9 +194,9 @@ Status install_chat_routes(http::Router& router, ServeContext& context) {
       return http::json_response(out);
     }
     // The turn does not hold this worker thread while an LLM provider streams (turn_async).
-    return http::Response::sse([rt, session_id, text](std::shared_ptr<http::StreamSink> stream) {
+    return http::Response::sse([rt, session = std::move(session), text](std::shared_ptr<http::StreamSink> stream) {
       auto sink = std::make_shared<SseTurnSink>(stream);
-      rt->engine->turn_async(session_id, text, sink, [sink](Result<chat::TurnResult> result) {
+      rt->engine->turn_async(session, text, sink, [sink](Result<chat::TurnResult> result) {
         if (result.ok()) {
           sink->finish("done", dump_json(done_json(*result)));
         } else {

@@ -157,6 +157,10 @@ class ChatEngine {
   /// last sink callback (unless the engine is destroyed first).
   void turn_async(std::string session_id, std::string text, std::shared_ptr<TurnSink> sink,
                   TurnDone done);
+  /// turn_async() for a caller that has just read the session (the HTTP route reads it to answer
+  /// 404 before an event stream starts): the same turn, without reading the session again.
+  void turn_async(store::Session session, std::string text, std::shared_ptr<TurnSink> sink,
+                  TurnDone done);
   /// Confirms or cancels an action preview (the UI's buttons). Returns the agent's outcome as JSON
   /// {"status": "executed"|"cancelled"|"refused"|..., "message", "reason_code", "result"}.
   Result<std::string> confirm(const std::string& session_id, std::string_view token,
@@ -185,6 +189,11 @@ class ChatEngine {
 
   // The turn pipeline (engine_turn.cc).
   Result<std::shared_ptr<TurnContext>> begin_turn(const std::string& session_id, std::string_view text);
+  Result<std::shared_ptr<TurnContext>> begin_turn(store::Session session, std::string_view text);
+  /// Queues a begun turn behind the session's running turn (turn_async()); `done` gets the error
+  /// of a turn that could not begin.
+  void queue_turn(Result<std::shared_ptr<TurnContext>> turn, std::shared_ptr<TurnSink> sink,
+                  TurnDone done);
   Status prepare(TurnContext& turn, TurnSink& sink);
   /// The session's latest messages, oldest first: as many as the history budget can use.
   std::vector<store::Message> recent_context(const std::string& session_id);

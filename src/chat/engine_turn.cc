@@ -57,14 +57,20 @@ Status ChatEngine::check_message(std::string_view text) const {
 
 Result<std::shared_ptr<ChatEngine::TurnContext>> ChatEngine::begin_turn(
     const std::string& session_id, std::string_view text) {
-  auto turn = std::make_shared<TurnContext>();
-  turn->started = deps_.clock->steady_now();
   ATIENDE_RETURN_IF_ERROR(check_message(text));
   ATIENDE_ASSIGN_OR_RETURN(auto found, deps_.conversations->get_session(session_id));
   if (!found) return Status::not_found("chat session '" + session_id + "' does not exist");
-  turn->session = std::move(*found);
+  return begin_turn(std::move(*found), text);
+}
+
+Result<std::shared_ptr<ChatEngine::TurnContext>> ChatEngine::begin_turn(store::Session session,
+                                                                        std::string_view text) {
+  ATIENDE_RETURN_IF_ERROR(check_message(text));
+  auto turn = std::make_shared<TurnContext>();
+  turn->started = deps_.clock->steady_now();
+  turn->state = state_of(session.id);
+  turn->session = std::move(session);
   turn->session_at_start = turn->session;
-  turn->state = state_of(session_id);
   turn->text = std::string(trim(text));
   return turn;
 }
@@ -89,7 +95,16 @@ Result<TurnResult> ChatEngine::turn(const std::string& session_id, std::string_v
 
 void ChatEngine::turn_async(std::string session_id, std::string text,
                             std::shared_ptr<TurnSink> sink, TurnDone done) {
-  auto turn = begin_turn(session_id, text);
+  queue_turn(begin_turn(session_id, text), std::move(sink), std::move(done));
+}
+
+void ChatEngine::turn_async(store::Session session, std::string text,
+                            std::shared_ptr<TurnSink> sink, TurnDone done) {
+  queue_turn(begin_turn(std::move(session), text), std::move(sink), std::move(done));
+}
+
+void ChatEngine::queue_turn(Result<std::shared_ptr<TurnContext>> turn,
+                            std::shared_ptr<TurnSink> sink, TurnDone done) {
   if (!turn.ok()) {
     done(turn.status());
     return;

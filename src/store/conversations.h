@@ -95,7 +95,9 @@ class ConversationStore {
   virtual Result<std::vector<Message>> messages(const std::string& session_id) = 0;
   /// The last `limit` messages of a session with `seq` below `before_seq`, oldest first (a
   /// turn's context: reading the whole transcript would make every turn of a long chat slower
-  /// than the one before). Page further back by passing the oldest `seq` returned.
+  /// than the one before). Page further back by passing the oldest `seq` returned. Only what a
+  /// context needs is read: id, session_id, seq, role, text, created_ms and intent; the other
+  /// fields (citations, usage, meta) keep their defaults.
   virtual Result<std::vector<Message>> recent_messages(const std::string& session_id, size_t limit,
                                                        int64_t before_seq = INT64_MAX) = 0;
   virtual Result<std::optional<Message>> get_message(const std::string& message_id) = 0;

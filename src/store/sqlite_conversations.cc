@@ -82,6 +82,23 @@ Message read_message(const Statement& row) {
   return m;
 }
 
+constexpr const char* kContextColumns =
+    "SELECT id, session_id, seq, role, text, created_ms, intent FROM messages";
+
+/// A message of a turn's context (kContextColumns): the assistant's citations and meta, the
+/// largest columns, are not read.
+Message read_context_message(const Statement& row) {
+  Message m;
+  m.id = row.column_text(0);
+  m.session_id = row.column_text(1);
+  m.seq = row.column_int(2);
+  m.role = row.column_text(3);
+  m.text = row.column_text(4);
+  m.created_ms = row.column_int(5);
+  m.intent = row.column_text(6);
+  return m;
+}
+
 class SqliteConversationStore final : public ConversationStore {
  public:
   explicit SqliteConversationStore(std::shared_ptr<SqliteDatabase> db) : db_(std::move(db)) {}
@@ -177,12 +194,12 @@ class SqliteConversationStore final : public ConversationStore {
     ATIENDE_ASSIGN_OR_RETURN(
         std::vector<Message> newest_first,
         collect_rows<Message>(
-            *db_, std::string(kMessageColumns) + " WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+            *db_, std::string(kContextColumns) + " WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
             [&](Statement& st) {
               st.bind(1, session_id).bind(2, before_seq);
               st.bind(3, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
             },
-            read_message));
+            read_context_message));
     return std::vector<Message>(std::make_move_iterator(newest_first.rbegin()),
                                 std::make_move_iterator(newest_first.rend()));
   }

@@ -66,6 +66,8 @@ TEST_F(ConversationStoreTest, RecentMessagesAreTheLastOnesOldestFirstAndTouchThe
   for (int i = 1; i <= 5; ++i) {
     Message m = message("m" + std::to_string(i), "s1", i % 2 ? "user" : "assistant");
     m.created_ms = 100 + i;
+    m.intent = "intent" + std::to_string(i);
+    m.citations_json = R"([{"n":1,"doc_id":"d"}])";
     ASSERT_TRUE(store_->append_message(m).ok());
   }
   ASSERT_TRUE(store_->append_message(message("other", "s2", "user")).ok());
@@ -74,6 +76,12 @@ TEST_F(ConversationStoreTest, RecentMessagesAreTheLastOnesOldestFirstAndTouchThe
   EXPECT_EQ(recent[0].id, "m3");
   EXPECT_EQ(recent[2].id, "m5");
   EXPECT_EQ(recent[2].seq, 5);
+  EXPECT_EQ(recent[2].text, "texto m5");
+  EXPECT_EQ(recent[2].role, "user");
+  EXPECT_EQ(recent[2].intent, "intent5");
+  EXPECT_EQ(recent[2].created_ms, 105);
+  EXPECT_EQ(recent[2].citations_json, "[]") << "a context does not read the citations";
+  EXPECT_EQ(store_->messages("s1").value()[4].citations_json, R"([{"n":1,"doc_id":"d"}])");
   EXPECT_EQ(store_->recent_messages("s1", 50).value().size(), 5u);
   EXPECT_TRUE(store_->recent_messages("s1", 0).value().empty());
   EXPECT_TRUE(store_->recent_messages("ghost", 3).value().empty());
