@@ -168,13 +168,26 @@ Result<std::string> load_or_create_jwt_secret(const Config& config,
                                               const std::filesystem::path& data_dir,
                                               bool create_if_missing) {
   ATIENDE_ASSIGN_OR_RETURN(std::string configured, config.get_string("auth.jwt_secret", ""));
-  if (!configured.empty()) return configured;
+  if (!configured.empty()) {
+    if (configured.size() < kMinJwtSecretBytes) {
+      return Status::invalid_argument(
+          "auth.jwt_secret (ATIENDE_AUTH_JWT_SECRET) is " + std::to_string(configured.size()) +
+          " bytes; an HS256 key needs at least " + std::to_string(kMinJwtSecretBytes) +
+          " (e.g. `openssl rand -hex 32`)");
+    }
+    return configured;
+  }
   const auto path = data_dir / "keys" / "jwt.secret";
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
     ATIENDE_ASSIGN_OR_RETURN(std::string stored, read_file(path));
     std::string secret(trim(stored));
     if (secret.empty()) return Status::data_loss(path.string() + " is empty");
+    if (secret.size() < kMinJwtSecretBytes) {
+      return Status::invalid_argument(path.string() + " holds a " + std::to_string(secret.size()) +
+                                      "-byte key; an HS256 key needs at least " +
+                                      std::to_string(kMinJwtSecretBytes));
+    }
     return secret;
   }
   if (!create_if_missing) return std::string();

@@ -9,6 +9,7 @@
 /// (must equal the configured issuer when set), and the customer claim (default `sub`).
 /// Any failure yields an anonymous Identity with a reason code; verify() never throws or crashes.
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -68,9 +69,13 @@ Result<std::string> sign_hs256(std::string_view claims_json, std::string_view se
 Result<std::string> issue_hs256_token(const std::string& customer_id, int64_t ttl_seconds,
                                       const JwtOptions& options, const Clock& clock);
 
+/// Shortest HS256 secret accepted, in bytes (RFC 7518 §3.2: a key at least as long as the hash).
+inline constexpr size_t kMinJwtSecretBytes = 32;
+
 /// The HS256 secret: config `auth.jwt_secret` (env ATIENDE_AUTH_JWT_SECRET) when set; otherwise
 /// the contents of "<data_dir>/keys/jwt.secret", which is created (64 random hex chars, mode 0600)
 /// when `create_if_missing` and absent. Returns "" when nothing is configured and creation is off.
+/// A secret shorter than kMinJwtSecretBytes is invalid_argument (the message says how to make one).
 Result<std::string> load_or_create_jwt_secret(const Config& config,
                                               const std::filesystem::path& data_dir,
                                               bool create_if_missing);

@@ -164,10 +164,17 @@ TEST(JwtSecretTest, CreatedOnceInDataDirAndReused) {
   EXPECT_EQ(*first, *second);
   auto status = std::filesystem::status(dir / "keys" / "jwt.secret");
   EXPECT_EQ(status.permissions() & std::filesystem::perms::others_read, std::filesystem::perms::none);
-  Config env_config(map_env({{"ATIENDE_AUTH_JWT_SECRET", "from-env"}}));
+  const std::string env_secret = "from-env-0123456789abcdef-0123456";  // 33 bytes
+  Config env_config(map_env({{"ATIENDE_AUTH_JWT_SECRET", env_secret}}));
   auto from_env = load_or_create_jwt_secret(env_config, dir, true);
   ASSERT_TRUE(from_env.ok());
-  EXPECT_EQ(*from_env, "from-env");
+  EXPECT_EQ(*from_env, env_secret);
+  Config short_config(map_env({{"ATIENDE_AUTH_JWT_SECRET", "from-env"}}));
+  auto too_short = load_or_create_jwt_secret(short_config, dir, true);
+  ASSERT_FALSE(too_short.ok());
+  EXPECT_EQ(too_short.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(too_short.status().message().find("auth.jwt_secret"), std::string::npos) << too_short.status().message();
+  EXPECT_NE(too_short.status().message().find("at least 32"), std::string::npos) << too_short.status().message();
   auto options = jwt_options_from_config(env_config, dir, false);
   ASSERT_TRUE(options.ok());
   EXPECT_EQ(options->audience, "atiende");
