@@ -43,8 +43,15 @@ struct AssembledPrompt {
 /// "<name>.txt", otherwise the embedded copy. not_found for unknown names.
 Result<std::string> prompt_template(std::string_view name, std::string_view override_dir = "");
 
+/// Untrusted text (a passage's title and text, the customer's question) made unable to imitate
+/// the prompt's structure: citation markers "[n]" become "(n)", and a line that starts with one
+/// of the user message's section labels (CONTEXTO:, PREGUNTA DEL CLIENTE:, CONTEXT:,
+/// CUSTOMER QUESTION:, any case) gets "» " in front. Everything else is kept as is.
+std::string neutralize_prompt_markers(std::string_view text);
+
 /// Builds the prompt for `question` in `language` ("es"/"en") from candidate `passages` (best
-/// first; renumbered 1..n in the order kept) and `history` (oldest first).
+/// first; renumbered 1..n in the order kept) and `history` (oldest first). Passages and the
+/// question go in through neutralize_prompt_markers().
 Result<AssembledPrompt> assemble_prompt(std::string_view question, std::string_view language,
                                         const std::vector<Passage>& passages,
                                         const std::vector<HistoryTurn>& history,
