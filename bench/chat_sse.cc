@@ -9,7 +9,9 @@
 //     question (SSE), and measures every token's delay from the upstream's write to its read
 //     (`delay_*`) and to its arrival at the client's socket (`socket_delay_*`, the kernel's
 //     receive timestamp: without the client's own wait for a CPU it shares with the server).
-// The parent samples the server's threads and RSS from /proc while all chats are streaming.
+// The parent samples the server's threads and RSS from /proc while all chats are streaming, the
+// CPU time of the three processes (`cpu.*`) and of the whole machine by kind (`box_cores`: user,
+// system, irq_softirq, steal, idle; loopback TCP work done in softirq belongs to no process).
 //
 //   build-p/bench/bench_chat_sse --binary build-p/atiende [--chats 2000] [--seconds 40]
 //       [--warmup 15] [--rate 20] [--tokens 100] [--io-threads 2] [--workers 4] [--llm-threads 2] [--tick-ms 1]
@@ -104,6 +106,22 @@ double proc_status(pid_t pid, const std::string& key) {
 }
 
 /// CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat.
+/// CPU seconds of the whole machine so far, by kind (/proc/stat's "cpu" line). Interrupt and
+/// softirq time (on loopback: the TCP receive work of every segment) is in no process's figure.
+struct BoxCpu {
+  double user = 0, system = 0, irq = 0, steal = 0, idle = 0;
+};
+
+BoxCpu box_cpu_seconds() {
+  std::ifstream in("/proc/stat");
+  std::string label;
+  in >> label;  // "cpu"
+  double v[8] = {};  // user nice system idle iowait irq softirq steal
+  for (double& x : v) in >> x;
+  const double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
+  return {(v[0] + v[1]) / hz, v[2] / hz, (v[5] + v[6]) / hz, v[7] / hz, (v[3] + v[4]) / hz};
+}
+
 double cpu_seconds(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -626,6 +644,8 @@ int main(int argc, char** argv) {
   const auto sample_to = std::chrono::steady_clock::now() + std::chrono::seconds(args.seconds - 1);
   bool window_started = false;
   double cpu_from[3] = {0, 0, 0}, cpu_to[3] = {0, 0, 0};
+  BoxCpu box_from, box_to;
+  auto box_from_at = std::chrono::steady_clock::now(), box_to_at = box_from_at;
   const pid_t measured_pids[3] = {server, upstream, client};
   while (std::chrono::steady_clock::now() < sample_to) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // sampling interval
@@ -633,6 +653,12 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 3; ++i) {
       cpu_to[i] = cpu_seconds(measured_pids[i]);
       if (!window_started) cpu_from[i] = cpu_to[i];
+    }
+    box_to = box_cpu_seconds();
+    box_to_at = std::chrono::steady_clock::now();
+    if (!window_started) {
+      box_from = box_to;
+      box_from_at = box_to_at;
     }
     window_started = true;
     threads_max = std::max(threads_max, proc_status(server, "Threads"));
@@ -663,6 +689,12 @@ int main(int argc, char** argv) {
     return Json{{"cores", cores},
                 {"us_per_token", tokens_per_s > 0 ? cores * 1e6 / tokens_per_s : 0.0}};
   };
+  const double box_s = std::max(1e-3, std::chrono::duration<double>(box_to_at - box_from_at).count());
+  const Json box_json = {{"user", (box_to.user - box_from.user) / box_s},
+                         {"system", (box_to.system - box_from.system) / box_s},
+                         {"irq_softirq", (box_to.irq - box_from.irq) / box_s},
+                         {"steal", (box_to.steal - box_from.steal) / box_s},
+                         {"idle", (box_to.idle - box_from.idle) / box_s}};
   Json out = {{"chats", args.chats},
               {"rate_tokens_per_s_per_chat", args.rate},
               {"upstream_tick_ms", args.tick_ms},
@@ -678,6 +710,7 @@ int main(int argc, char** argv) {
               {"server_rss_max_mb", rss_max_kb / 1024.0},
               {"server_rss_peak_mb", hwm_kb / 1024.0},
               {"cpu", {{"server", cpu_json(0)}, {"upstream", cpu_json(1)}, {"client", cpu_json(2)}}},
+              {"box_cores", box_json},
               {"client", measured.ok() ? *measured : Json(result)}};
   std::cout << atiende::dump_json(out, 2) << "\n";
   return 0;
