@@ -1,6 +1,10 @@
 #include "app/admin_auth.h"
 
+#include <spdlog/spdlog.h>
+
+#include "audit/audit_log.h"
 #include "common/crypto.h"
+#include "common/json.h"
 #include "common/files.h"
 #include "common/strings.h"
 
@@ -38,6 +42,28 @@ Status check_admin(const http::Request& request, std::string_view key) {
     return Status::unauthenticated("admin API key is wrong");
   }
   return {};
+}
+
+Status check_admin_audited(const http::Request& request, std::string_view key, audit::AuditLog* log) {
+  const Status checked = check_admin(request, key);
+  if (log == nullptr) return checked;
+  audit::AuditEvent event;
+  event.action = "admin_request";
+  event.actor = checked.ok() ? "admin" : "unknown";
+  event.decision = checked.ok() ? "allow" : "deny";
+  event.reason_code = checked.ok()                                          ? "ok"
+                      : checked.message().find("required") != std::string::npos ? "missing_key"
+                                                                                : "wrong_key";
+  event.details_json = dump_json({{"method", request.method}, {"path", request.path}});
+  auto written = log->append(event);
+  if (!written.ok()) {
+    spdlog::warn("admin: audit record for {} {} not written: {}", request.method, request.path,
+                 written.status().to_string());
+    if (checked.ok() && request.method != "GET") {
+      return Status::internal("the admin action was not done: its audit record could not be written");
+    }
+  }
+  return checked;
 }
 
 }  // namespace atiende::app

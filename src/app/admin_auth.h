@@ -14,6 +14,10 @@
 #include "common/status.h"
 #include "http/types.h"
 
+namespace atiende::audit {
+class AuditLog;
+}
+
 namespace atiende::app {
 
 /// The admin API key (see the file comment). Errors name the config key or the key file.
@@ -25,5 +29,12 @@ bool is_loopback_host(std::string_view host);
 /// OK when `request` carries `key` (constant-time comparison); otherwise unauthenticated
 /// ("admin API key required" / "admin API key is wrong"), which the router turns into a 401.
 Status check_admin(const http::Request& request, std::string_view key);
+
+/// check_admin() that leaves an audit record of its decision in `log` (skipped when null):
+/// action "admin_request", actor "admin" when allowed (else "unknown"), decision "allow"/"deny",
+/// reason_code "ok"/"missing_key"/"wrong_key", details {"method", "path"} (no query string, no
+/// key). Fails closed for changes: when the record cannot be written, a request other than GET is
+/// refused (internal); a GET goes on with a warning in the log.
+Status check_admin_audited(const http::Request& request, std::string_view key, audit::AuditLog* log);
 
 }  // namespace atiende::app

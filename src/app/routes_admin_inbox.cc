@@ -80,7 +80,7 @@ Status install_admin_inbox_routes(http::Router& router, ServeContext& context) {
   };
 
   add("GET", "/v1/admin/tickets", [rt, admin_key](http::Request& request) -> Result<http::Response> {
-    ATIENDE_RETURN_IF_ERROR(check_admin(request, *admin_key));
+    ATIENDE_RETURN_IF_ERROR(check_admin_audited(request, *admin_key, rt->audit.get()));
     agent::TicketQuery query;
     query.status = request.query("status").value_or("");
     if (!query.status.empty() && query.status != "open" && query.status != "closed") {
@@ -96,7 +96,7 @@ Status install_admin_inbox_routes(http::Router& router, ServeContext& context) {
 
   add("GET", "/v1/admin/tickets/{id}",
       [rt, admin_key](http::Request& request) -> Result<http::Response> {
-        ATIENDE_RETURN_IF_ERROR(check_admin(request, *admin_key));
+        ATIENDE_RETURN_IF_ERROR(check_admin_audited(request, *admin_key, rt->audit.get()));
         ATIENDE_ASSIGN_OR_RETURN(agent::Ticket ticket, rt->agent->tickets().get(request.param("id")));
         ATIENDE_ASSIGN_OR_RETURN(auto messages, rt->conversations->messages(ticket.session_id));
         return http::json_response(ticket_json(ticket, messages));
@@ -104,7 +104,7 @@ Status install_admin_inbox_routes(http::Router& router, ServeContext& context) {
 
   add("POST", "/v1/admin/tickets/{id}/reply",
       [rt, admin_key](http::Request& request) -> Result<http::Response> {
-        ATIENDE_RETURN_IF_ERROR(check_admin(request, *admin_key));
+        ATIENDE_RETURN_IF_ERROR(check_admin_audited(request, *admin_key, rt->audit.get()));
         ATIENDE_ASSIGN_OR_RETURN(Json body, http::parse_json_body(request));
         ATIENDE_ASSIGN_OR_RETURN(std::string text, json_string_field(body, "text"));
         ATIENDE_ASSIGN_OR_RETURN(std::string author, json_optional_string(body, "author", "agente"));
@@ -125,7 +125,7 @@ Status install_admin_inbox_routes(http::Router& router, ServeContext& context) {
 
   add("POST", "/v1/admin/tickets/{id}/close",
       [rt, admin_key](http::Request& request) -> Result<http::Response> {
-        ATIENDE_RETURN_IF_ERROR(check_admin(request, *admin_key));
+        ATIENDE_RETURN_IF_ERROR(check_admin_audited(request, *admin_key, rt->audit.get()));
         ATIENDE_RETURN_IF_ERROR(rt->agent->tickets().close(request.param("id")));
         return http::json_response({{"id", request.param("id")}, {"status", "closed"}});
       });

@@ -33,6 +33,7 @@ struct AbDeps {
   std::shared_ptr<insights::AbStore> store;
   std::shared_ptr<const privacy::Anonymizer> anonymizer;
   std::string admin_key;
+  std::shared_ptr<audit::AuditLog> audit;  ///< records every admin request (check_admin_audited)
 };
 
 Result<insights::AbStudy> study_or_404(insights::AbStore& store, const std::string& id) {
@@ -111,6 +112,7 @@ Status install_admin_insight_routes(http::Router& router, ServeContext& context)
   ATIENDE_ASSIGN_OR_RETURN(deps->admin_key, load_admin_key(context.config, context.data_dir));
   ATIENDE_ASSIGN_OR_RETURN(std::shared_ptr<ChatRuntime> rt, shared_chat_runtime(context));
   ATIENDE_ASSIGN_OR_RETURN(deps->store, insights::open_sqlite_ab_store(rt->db));
+  deps->audit = rt->audit;
   auto anonymizer = privacy::Anonymizer::from_config(context.config);
   if (!anonymizer.ok()) return anonymizer.status().with_context("privacy");
   deps->anonymizer = std::move(*anonymizer);
@@ -121,7 +123,7 @@ Status install_admin_insight_routes(http::Router& router, ServeContext& context)
                  Result<http::Response> (*fn)(AbDeps&, const http::Request&)) {
     if (!status.ok()) return;
     status = router.add(method, pattern, [deps, fn](http::Request& request) -> Result<http::Response> {
-      ATIENDE_RETURN_IF_ERROR(check_admin(request, deps->admin_key));
+      ATIENDE_RETURN_IF_ERROR(check_admin_audited(request, deps->admin_key, deps->audit.get()));
       return fn(*deps, request);
     });
   };

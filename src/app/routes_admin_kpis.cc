@@ -16,7 +16,7 @@ Status install_admin_kpi_routes(http::Router& router, ServeContext& context) {
   auto admin_key = std::make_shared<const std::string>(std::move(key));
   return router.add("GET", "/v1/admin/kpis",
                     [rt, admin_key](http::Request& request) -> Result<http::Response> {
-    ATIENDE_RETURN_IF_ERROR(check_admin(request, *admin_key));
+    ATIENDE_RETURN_IF_ERROR(check_admin_audited(request, *admin_key, rt->audit.get()));
     ATIENDE_ASSIGN_OR_RETURN(
         insights::KpiRange range,
         insights::kpi_range_from(request.query("from").value_or(""), request.query("to").value_or(""),

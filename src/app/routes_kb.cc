@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "app/admin_auth.h"
+#include "app/chat_runtime.h"
 #include "app/serve.h"
 #include "common/json.h"
 #include "common/metrics.h"
@@ -172,13 +173,16 @@ Status install_kb_routes(http::Router& router, ServeContext& context) {
   // can reach the port can already read the data dir.
   ATIENDE_ASSIGN_OR_RETURN(std::string host, context.config.get_string("http.host", "127.0.0.1"));
   std::shared_ptr<const std::string> admin_key;
+  std::shared_ptr<audit::AuditLog> audit;
   if (!is_loopback_host(host)) {
     ATIENDE_ASSIGN_OR_RETURN(std::string key, load_admin_key(context.config, context.data_dir));
     admin_key = std::make_shared<const std::string>(std::move(key));
+    ATIENDE_ASSIGN_OR_RETURN(std::shared_ptr<ChatRuntime> rt, shared_chat_runtime(context));
+    audit = rt->audit;
   }
-  auto guarded = [admin_key](auto handler) {
-    return [admin_key, handler](http::Request& request) -> Result<http::Response> {
-      if (admin_key) ATIENDE_RETURN_IF_ERROR(check_admin(request, *admin_key));
+  auto guarded = [admin_key, audit](auto handler) {
+    return [admin_key, audit, handler](http::Request& request) -> Result<http::Response> {
+      if (admin_key) ATIENDE_RETURN_IF_ERROR(check_admin_audited(request, *admin_key, audit.get()));
       return handler(request);
     };
   };

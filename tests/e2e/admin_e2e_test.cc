@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <sstream>
+#include <vector>
 
 #include "common/json.h"
+#include "e2e/command_run.h"
 #include "e2e/served_binary.h"
 #include "http/test_client.h"
 
@@ -80,6 +83,36 @@ TEST(AdminE2E, InboxAndKpisBehindTheAdminKey) {
   EXPECT_DOUBLE_EQ(k["csat"]["average"].get<double>(), 5.0);
   EXPECT_EQ(k["csat"]["distribution"], Json::array({0, 0, 0, 0, 1}));
   EXPECT_EQ(client.request("GET", "/v1/admin/kpis?from=ayer", "", admin).status, 400);
+
+  // Every admin request left an audit record: refusals with their reason, the reply with its path.
+  auto exported = atiende::testing::run_command(std::string(ATIENDE_BINARY_DIR) + "/atiende audit export --data " +
+                                                served.data_dir().string());
+  ASSERT_EQ(exported.exit_code, 0) << exported.out;
+  std::vector<Json> admin_records;
+  std::istringstream lines(exported.out);
+  for (std::string line; std::getline(lines, line);) {
+    auto record = parse_json(line);
+    ASSERT_TRUE(record.ok()) << line;
+    if ((*record)["action"] == "admin_request") admin_records.push_back(*record);
+  }
+  ASSERT_GE(admin_records.size(), 11u) << exported.out;
+  auto details = [](const Json& r) { return r["details"]; };
+  EXPECT_EQ(admin_records[0]["decision"], "deny");
+  EXPECT_EQ(admin_records[0]["reason_code"], "missing_key");
+  EXPECT_EQ(details(admin_records[0])["path"], "/v1/admin/tickets");
+  EXPECT_EQ(admin_records[1]["reason_code"], "wrong_key");
+  EXPECT_EQ(admin_records[2]["decision"], "allow");
+  EXPECT_EQ(admin_records[2]["actor"], "admin");
+  bool reply_recorded = false;
+  for (const Json& r : admin_records) {
+    const Json d = details(r);
+    if (d["method"] == "POST" && d["path"] == "/v1/admin/tickets/" + id + "/reply") reply_recorded = true;
+    EXPECT_EQ(r.dump().find(kKey), std::string::npos) << "the key is never recorded";
+  }
+  EXPECT_TRUE(reply_recorded) << exported.out;
+  auto verified = atiende::testing::run_command(std::string(ATIENDE_BINARY_DIR) + "/atiende audit verify --data " +
+                                                served.data_dir().string());
+  EXPECT_EQ(verified.exit_code, 0) << verified.out;
 }
 
 }  // namespace
