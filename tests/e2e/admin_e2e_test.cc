@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <sstream>
 #include <vector>
@@ -113,6 +115,32 @@ TEST(AdminE2E, InboxAndKpisBehindTheAdminKey) {
   auto verified = atiende::testing::run_command(std::string(ATIENDE_BINARY_DIR) + "/atiende audit verify --data " +
                                                 served.data_dir().string());
   EXPECT_EQ(verified.exit_code, 0) << verified.out;
+}
+
+TEST(AdminE2E, RetentionRunsOnTheServersScheduleWhenConfigured) {
+  ::setenv("ATIENDE_RETENTION_DAYS", "30", 1);
+  ServedBinary served;
+  ::unsetenv("ATIENDE_RETENTION_DAYS");
+  TestClient client(served.port());
+  const std::string session = body_of(client.request("POST", "/v1/chat/sessions", "{}"))["session_id"];
+  // The first run happens at startup; its audit record names the schedule as the actor.
+  const std::string export_command = std::string(ATIENDE_BINARY_DIR) + "/atiende audit export --data " +
+                                     served.data_dir().string();
+  Json run;
+  for (int attempt = 0; attempt < 50 && run.is_null(); ++attempt) {
+    std::istringstream lines(atiende::testing::run_command(export_command).out);
+    for (std::string line; std::getline(lines, line);) {
+      auto record = parse_json(line);
+      if (record.ok() && (*record)["action"] == "retention") run = *record;
+    }
+    if (run.is_null()) ::usleep(100'000);
+  }
+  ASSERT_FALSE(run.is_null()) << "no scheduled retention run in the audit log";
+  EXPECT_EQ(run["actor"], "schedule");
+  EXPECT_EQ(run["decision"], "delete");
+  EXPECT_EQ(run["details"]["days"], 30);
+  // A fresh conversation is not touched.
+  EXPECT_EQ(client.request("GET", "/v1/chat/sessions/" + session).status, 200);
 }
 
 }  // namespace
