@@ -16,6 +16,12 @@ namespace {
 
 constexpr std::string_view kProvider = "openai";
 
+/// Appends `prefix` (e.g. `,"name":`) and `value` as a JSON string.
+void append_string_member(std::string& out, std::string_view prefix, std::string_view value) {
+  out += prefix;
+  text::append_json_string(out, value);
+}
+
 /// Appends `"tools"` and `"tool_choice"` of the body (agent turns).
 Status append_tools(std::string& out, const ChatRequest& request) {
   out += ",\"tools\":[";
@@ -23,21 +29,17 @@ Status append_tools(std::string& out, const ChatRequest& request) {
     const ToolSpec& tool = request.tools[i];
     ATIENDE_ASSIGN_OR_RETURN(auto schema, internal::checked_tool_schema(tool));
     if (i > 0) out += ',';
-    out += "{\"type\":\"function\",\"function\":{\"name\":";
-    text::append_json_string(out, tool.name);
-    out += ",\"description\":";
-    text::append_json_string(out, tool.description);
+    append_string_member(out, "{\"type\":\"function\",\"function\":{\"name\":", tool.name);
+    append_string_member(out, ",\"description\":", tool.description);
     out += ",\"parameters\":";
     out += schema->compact;
     out += "}}";
   }
-  out += "],\"tool_choice\":";
   const std::string& choice = request.tool_choice;
   if (choice.empty() || choice == "auto" || choice == "none" || choice == "required") {
-    text::append_json_string(out, choice.empty() ? "auto" : choice);
+    append_string_member(out, "],\"tool_choice\":", choice.empty() ? "auto" : choice);
   } else {
-    out += "{\"type\":\"function\",\"function\":{\"name\":";
-    text::append_json_string(out, choice);
+    append_string_member(out, "],\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":", choice);
     out += "}}";
   }
   return Status{};
@@ -45,38 +47,29 @@ Status append_tools(std::string& out, const ChatRequest& request) {
 
 /// One message of the body's "messages" array.
 void append_message(std::string& out, const Message& m) {
-  out += "{\"role\":";
-  text::append_json_string(out, role_name(m.role));
-  out += ",\"content\":";
+  append_string_member(out, "{\"role\":", role_name(m.role));
   if (m.role == Role::kAssistant && !m.tool_calls.empty()) {
     if (m.content.empty()) {
-      out += "null";
+      out += ",\"content\":null";
     } else {
-      text::append_json_string(out, m.content);
+      append_string_member(out, ",\"content\":", m.content);
     }
     out += ",\"tool_calls\":[";
     for (size_t i = 0; i < m.tool_calls.size(); ++i) {
       const ToolCall& call = m.tool_calls[i];
       if (i > 0) out += ',';
-      out += "{\"id\":";
-      text::append_json_string(out, call.id);
-      out += ",\"type\":\"function\",\"function\":{\"name\":";
-      text::append_json_string(out, call.name);
-      out += ",\"arguments\":";
-      text::append_json_string(out, call.arguments_json);
+      append_string_member(out, "{\"id\":", call.id);
+      append_string_member(out, ",\"type\":\"function\",\"function\":{\"name\":", call.name);
+      append_string_member(out, ",\"arguments\":", call.arguments_json);
       out += "}}";
     }
     out += ']';
   } else {
-    text::append_json_string(out, m.content);
+    append_string_member(out, ",\"content\":", m.content);
   }
   if (m.role == Role::kTool) {
-    out += ",\"tool_call_id\":";
-    text::append_json_string(out, m.tool_call_id);
-    if (!m.name.empty()) {
-      out += ",\"name\":";
-      text::append_json_string(out, m.name);
-    }
+    append_string_member(out, ",\"tool_call_id\":", m.tool_call_id);
+    if (!m.name.empty()) append_string_member(out, ",\"name\":", m.name);
   }
   out += '}';
 }
@@ -89,8 +82,7 @@ Result<std::string> build_body(const OpenAiOptions& options, const ChatRequest& 
   size_t expected = 256;
   for (const auto& m : request.messages) expected += m.content.size() + 64;
   out.reserve(expected + expected / 16);
-  out += "{\"model\":";
-  text::append_json_string(out, request.model.empty() ? options.model : request.model);
+  append_string_member(out, "{\"model\":", request.model.empty() ? options.model : request.model);
   out += ",\"messages\":[";
   for (size_t i = 0; i < request.messages.size(); ++i) {
     if (i > 0) out += ',';

@@ -62,7 +62,8 @@ Session read_session(const Statement& row) {
   return s;
 }
 
-Message read_message(const Statement& row) {
+/// The columns both message queries start with: id, session_id, seq, role, text, created_ms.
+Message read_message_head(const Statement& row) {
   Message m;
   m.id = row.column_text(0);
   m.session_id = row.column_text(1);
@@ -70,6 +71,11 @@ Message read_message(const Statement& row) {
   m.role = row.column_text(3);
   m.text = row.column_text(4);
   m.created_ms = row.column_int(5);
+  return m;
+}
+
+Message read_message(const Statement& row) {
+  Message m = read_message_head(row);
   m.citations_json = row.column_text(6);
   m.provider = row.column_text(7);
   m.latency_ms = row.column_int(8);
@@ -88,13 +94,7 @@ constexpr const char* kContextColumns =
 /// A message of a turn's context (kContextColumns): the assistant's citations and meta, the
 /// largest columns, are not read.
 Message read_context_message(const Statement& row) {
-  Message m;
-  m.id = row.column_text(0);
-  m.session_id = row.column_text(1);
-  m.seq = row.column_int(2);
-  m.role = row.column_text(3);
-  m.text = row.column_text(4);
-  m.created_ms = row.column_int(5);
+  Message m = read_message_head(row);
   m.intent = row.column_text(6);
   return m;
 }
