@@ -14,7 +14,8 @@
 // system, irq_softirq, steal, idle; loopback TCP work done in softirq belongs to no process).
 //
 //   build-p/bench/bench_chat_sse --binary build-p/atiende [--chats 2000] [--seconds 40]
-//       [--warmup 15] [--rate 20] [--tokens 100] [--io-threads 2] [--workers 4] [--llm-threads 2] [--tick-ms 1]
+//       [--warmup 15] [--rate 20] [--tokens 100] [--io-threads 2] [--workers 4] [--worker-nice 10]
+//       [--llm-threads 2] [--tick-ms 1]
 //       [--upstream-keep-alive 1] [--client-keep-alive 1] [--socket-times 0]
 
 #include <utility>  // before Asio (Boost 1.74)
@@ -72,6 +73,7 @@ struct Args {
   int tokens = 100;  ///< tokens per answer
   int io_threads = 2;
   int workers = 4;
+  int worker_nice = 10;  ///< http.worker_nice: how much lower the worker threads' priority is
   int llm_threads = 2;
   int tick_ms = 1;  ///< upstream decode step: token send times rounded up to it (0 = exact)
   /// The upstream keeps connections open between answers (chunked bodies), as uvicorn (vLLM)
@@ -338,6 +340,7 @@ int run_upstream(int port_fd, const Args& args) {
 struct ClientStats {
   std::vector<double> delays_ms;         ///< upstream write -> this client's read of the token
   std::vector<double> socket_delays_ms;  ///< upstream write -> arrival at this client's socket
+  std::vector<double> first_token_ms;    ///< question sent -> its answer's first token read
   int sessions = 0;
   int failed = 0;
   int turns = 0;
@@ -458,6 +461,8 @@ asio::awaitable<void> chat(uint16_t port, int index, const Args& args, ClientSta
   while (now_us() < stop_at_us) {
     std::string carry;
     bool done = false;
+    const int64_t asked_at = now_us();
+    bool first = true;
     co_await exchange(socket, port, ask, keep_alive, args.socket_times != 0, [&](std::string_view d, int64_t arrived) {
       const int64_t now = now_us();  // steady: the measuring window
       const int64_t read_at = wall_us();
@@ -466,6 +471,10 @@ asio::awaitable<void> chat(uint16_t port, int index, const Args& args, ClientSta
       for (size_t end; (end = carry.find('\n', start)) != std::string::npos; start = end + 1) {
         if (carry.compare(start, kTokenData.size(), kTokenData) == 0) {
           const int64_t sent = std::strtoll(carry.c_str() + start + kTokenData.size(), nullptr, 10);
+          if (first && asked_at >= measure_from_us && now < stop_at_us) {
+            stats.first_token_ms.push_back(static_cast<double>(now - asked_at) / 1000.0);
+          }
+          first = false;
           if (sent > 0 && now >= measure_from_us && now < stop_at_us) {
             stats.delays_ms.push_back(static_cast<double>(read_at - sent) / 1000.0);
             if (arrived > 0) stats.socket_delays_ms.push_back(static_cast<double>(arrived - sent) / 1000.0);
@@ -507,6 +516,8 @@ int run_client(int read_fd, int write_fd, const Args& args) {
               {"delay_p90_ms", percentile(stats.delays_ms, 90)},
               {"delay_p99_ms", percentile(stats.delays_ms, 99)},
               {"delay_max_ms", percentile(stats.delays_ms, 100)},
+              {"first_token_p50_ms", percentile(stats.first_token_ms, 50)},
+              {"first_token_p99_ms", percentile(stats.first_token_ms, 99)},
               {"socket_delay_p50_ms", percentile(stats.socket_delays_ms, 50)},
               {"socket_delay_p90_ms", percentile(stats.socket_delays_ms, 90)},
               {"socket_delay_p99_ms", percentile(stats.socket_delays_ms, 99)},
@@ -556,6 +567,7 @@ bool parse_args(int argc, char** argv, Args& args) {
     else if (flag == "--tokens") args.tokens = std::stoi(value);
     else if (flag == "--io-threads") args.io_threads = std::stoi(value);
     else if (flag == "--workers") args.workers = std::stoi(value);
+    else if (flag == "--worker-nice") args.worker_nice = std::stoi(value);
     else if (flag == "--llm-threads") args.llm_threads = std::stoi(value);
     else if (flag == "--tick-ms") args.tick_ms = std::stoi(value);
     else if (flag == "--upstream-keep-alive") args.upstream_keep_alive = std::stoi(value);
@@ -573,7 +585,7 @@ int main(int argc, char** argv) {
   if (!parse_args(argc, argv, args)) {
     std::cerr << "usage: bench_chat_sse --binary PATH/atiende [--chats N] [--seconds S] "
                  "[--warmup S] [--rate TOK/S] [--tokens N] [--io-threads N] [--workers N] "
-                 "[--llm-threads N] [--tick-ms 1] [--upstream-keep-alive 1|0] [--client-keep-alive 1|0] [--socket-times 1|0]\n";
+                 "[--worker-nice 0-19] [--llm-threads N] [--tick-ms 1] [--upstream-keep-alive 1|0] [--client-keep-alive 1|0] [--socket-times 1|0]\n";
     return 2;
   }
   namespace fs = std::filesystem;
@@ -619,6 +631,7 @@ int main(int argc, char** argv) {
       "ATIENDE_LLM_IO_THREADS=" + std::to_string(args.llm_threads),
       "ATIENDE_HTTP_THREADS=" + std::to_string(args.io_threads),
       "ATIENDE_HTTP_WORKER_THREADS=" + std::to_string(args.workers),
+      "ATIENDE_HTTP_WORKER_NICE=" + std::to_string(args.worker_nice),
       "ATIENDE_HTTP_MAX_CONNECTIONS=" + std::to_string(args.chats * 2 + 100),
       "ATIENDE_HTTP_ACCESS_LOG=false"};
   if (run_command({args.binary, "serve", "--port", "0", "--data", data}, env, out_pipe[1], &server) != 0) {
@@ -702,6 +715,7 @@ int main(int argc, char** argv) {
               {"client_keep_alive", args.client_keep_alive != 0},
               {"socket_times", args.socket_times != 0},
               {"llm_io_threads", args.llm_threads},
+              {"worker_nice", args.worker_nice},
               {"tokens_per_answer", args.tokens},
               {"seconds", args.seconds},
               {"warmup_seconds", args.warmup},

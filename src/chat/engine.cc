@@ -102,6 +102,11 @@ Result<ChatOptions> chat_options_from_config(const Config& config) {
     return Status::invalid_argument("config key 'llm.io_threads' must be 1..64");
   }
   o.llm_io_threads = static_cast<int>(io_threads);
+  ATIENDE_ASSIGN_OR_RETURN(int64_t turn_end_nice, config.get_int("http.worker_nice", o.turn_end_nice));
+  if (turn_end_nice < 0 || turn_end_nice > 19) {
+    return Status::invalid_argument("config key 'http.worker_nice' must be 0..19");
+  }
+  o.turn_end_nice = static_cast<int>(turn_end_nice);
   return o;
 }
 
@@ -118,8 +123,8 @@ Result<std::unique_ptr<ChatEngine>> ChatEngine::create(ChatEngineDeps deps, Chat
   }
   std::unique_ptr<ChatEngine> engine(new ChatEngine(std::move(deps), std::move(options)));
   if (engine->deps_.provider) {
-    engine->finisher_ = std::make_unique<net::IoRunner>(1);
-    engine->runner_ = std::make_unique<net::IoRunner>(engine->options_.llm_io_threads);
+    engine->finisher_ = std::make_unique<net::IoRunner>(1, "turn-end", engine->options_.turn_end_nice);
+    engine->runner_ = std::make_unique<net::IoRunner>(engine->options_.llm_io_threads, "llm-io");
   }
   return engine;
 }

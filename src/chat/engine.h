@@ -100,6 +100,9 @@ struct ChatOptions {
   /// llm.io_threads: threads that drive provider streams for turn_async() (all turns share them;
   /// a thread holds thousands of streams since it only waits on sockets).
   int llm_io_threads = 2;
+  /// http.worker_nice, shared with the HTTP worker pool: how much lower the priority of the
+  /// end-of-turn thread (the answer's write to the store) is than the stream threads'.
+  int turn_end_nice = 10;
 };
 
 /// Reads chat.* and llm.temperature/max_tokens; errors name the key.

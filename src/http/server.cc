@@ -1,6 +1,7 @@
 #include "http/server_internal.h"
 
 #include <csignal>
+#include <latch>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,12 +12,34 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "common/log.h"
+#include "common/threads.h"
 #include "http/errors.h"
 
 namespace atiende::http {
 
 using detail::asio::redirect_error;
 using detail::asio::use_awaitable;
+
+namespace {
+
+/// Names each of the `count` threads of `pool` `prefix`-0, -1, ... and lowers its priority by
+/// `nice`: `count` tasks that wait for each other, so every thread takes exactly one.
+void set_up_pool_threads(detail::asio::thread_pool& pool, int count, std::string_view prefix, int nice) {
+  auto all_started = std::make_shared<std::latch>(count);
+  auto next_index = std::make_shared<std::atomic<int>>(0);
+  for (int i = 0; i < count; ++i) {
+    detail::asio::post(pool, [all_started, next_index, prefix = std::string(prefix), nice] {
+      const int index = next_index->fetch_add(1);
+      name_this_thread(prefix, index);
+      if (!lower_this_thread_priority(nice)) {
+        spdlog::warn("http: cannot lower the priority of thread {}-{} by {}", prefix, index, nice);
+      }
+      all_started->arrive_and_wait();
+    });
+  }
+}
+
+}  // namespace
 
 Result<ServerOptions> server_options_from_config(const Config& config) {
   ServerOptions o;
@@ -38,6 +61,8 @@ Result<ServerOptions> server_options_from_config(const Config& config) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t workers,
                            get_int("http.worker_threads", o.worker_threads, 1, 256));
   o.worker_threads = static_cast<int>(workers);
+  ATIENDE_ASSIGN_OR_RETURN(int64_t worker_nice, get_int("http.worker_nice", o.worker_nice, 0, 19));
+  o.worker_nice = static_cast<int>(worker_nice);
   ATIENDE_ASSIGN_OR_RETURN(int64_t body, get_int("http.max_body_bytes",
                                                  static_cast<int64_t>(o.max_body_bytes), 1,
                                                  int64_t{1} << 34));
@@ -215,11 +240,13 @@ Status Server::start() {
   }
   core.bound_port.store(core.acceptor->local_endpoint().port());
 
-  core.workers = std::make_unique<detail::asio::thread_pool>(
-      static_cast<size_t>(std::max(1, core.options.worker_threads)));
+  const int worker_count = std::max(1, core.options.worker_threads);
+  core.workers = std::make_unique<detail::asio::thread_pool>(static_cast<size_t>(worker_count));
+  set_up_pool_threads(*core.workers, worker_count, "worker", core.options.worker_nice);
   detail::asio::co_spawn(core.ioc, core.accept_loop(), detail::asio::detached);
   for (int i = 0; i < std::max(1, core.options.io_threads); ++i) {
-    core.io_threads.emplace_back([&core] {
+    core.io_threads.emplace_back([&core, i] {
+      name_this_thread("http-io", i);
       try {
         core.ioc.run();
       } catch (const std::exception& e) {

@@ -33,6 +33,10 @@ struct ServerOptions {
   uint16_t port = 8080;            ///< http.port; 0 picks a free port (see Server::port())
   int io_threads = 2;              ///< http.threads
   int worker_threads = 4;          ///< http.worker_threads
+  /// http.worker_nice (0..19): the worker threads' priority is lowered by this much, so per-turn
+  /// work (handlers, retrieval, store writes) yields the CPUs to the I/O threads that relay
+  /// streamed tokens when both want them. 0 keeps one priority for all threads.
+  int worker_nice = 10;
   size_t max_body_bytes = 8 * 1024 * 1024;  ///< http.max_body_bytes; larger bodies get 413
   size_t max_header_bytes = 16 * 1024;      ///< http.max_header_bytes; larger headers get 431
   size_t max_json_depth = 64;               ///< http.max_json_depth (Request::max_json_depth)

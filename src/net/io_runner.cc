@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <exception>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include <boost/asio/post.hpp>
 
 #include "common/log.h"
+#include "common/threads.h"
 
 namespace atiende::net {
 
@@ -64,9 +66,18 @@ void run_in_bursts(asio::io_context& ioc) {
 
 }  // namespace
 
-IoRunner::IoRunner(int threads) : impl_(std::make_unique<Impl>(std::max(1, threads))) {
+IoRunner::IoRunner(int threads, std::string_view name, int nice)
+    : impl_(std::make_unique<Impl>(std::max(1, threads))) {
+  int index = 0;
   for (auto& lane : impl_->lanes) {
-    lane->thread = std::thread([ioc = &lane->ioc] { run_in_bursts(*ioc); });
+    lane->thread = std::thread([ioc = &lane->ioc, name = std::string(name), index, nice] {
+      name_this_thread(name, index);
+      if (!lower_this_thread_priority(nice)) {
+        spdlog::warn("io runner: cannot lower the priority of thread {}-{} by {}", name, index, nice);
+      }
+      run_in_bursts(*ioc);
+    });
+    ++index;
   }
 }
 

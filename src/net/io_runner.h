@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <string_view>
 
 #include "net/async.h"
 
@@ -12,8 +13,9 @@ namespace atiende::net {
 
 class IoRunner {
  public:
-  /// Starts `threads` (>= 1) threads, each with its own io_context.
-  explicit IoRunner(int threads = 1);
+  /// Starts `threads` (>= 1) threads, each with its own io_context, named `name`-0, `name`-1, ...
+  /// `nice` > 0 lowers their priority by that much (see lower_this_thread_priority).
+  explicit IoRunner(int threads = 1, std::string_view name = "io", int nice = 0);
   /// Stops the io_context and joins the threads. Coroutines still suspended are destroyed without
   /// resuming (their frames' destructors run), so whatever they own is released.
   ~IoRunner();
