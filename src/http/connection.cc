@@ -268,7 +268,10 @@ asio::awaitable<Connection::Outcome> Connection::serve_one(Request& request, boo
     request.route = "rate_limited";
   } else {
     const Router& router = core_.router;
-    response = co_await run_on(*core_.workers, [&router, &request] { return router.handle(request); });
+    response = co_await run_on(*core_.workers, [this, &router, &request] {
+      core_.set_up_worker_thread();
+      return router.handle(request);
+    });
   }
   add_common_headers(request, response);
   if (response.is_stream() && request.method != "HEAD") {

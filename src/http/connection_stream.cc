@@ -304,8 +304,9 @@ asio::awaitable<Connection::Outcome> Connection::write_stream(Request& request,
   {
     std::shared_ptr<StreamSink> sink = std::make_shared<StreamSinkImpl>(state);
     asio::post(*core_.workers,
-               [start = std::move(response.stream_start), sink = std::move(sink),
+               [this, start = std::move(response.stream_start), sink = std::move(sink),
                 id = request.request_id]() mutable {
+                 core_.set_up_worker_thread();
                  try {
                    start(sink);
                  } catch (const std::exception& e) {

@@ -1,7 +1,6 @@
 #include "http/server_internal.h"
 
 #include <csignal>
-#include <latch>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -20,26 +19,6 @@ namespace atiende::http {
 using detail::asio::redirect_error;
 using detail::asio::use_awaitable;
 
-namespace {
-
-/// Names each of the `count` threads of `pool` `prefix`-0, -1, ... and lowers its priority by
-/// `nice`: `count` tasks that wait for each other, so every thread takes exactly one.
-void set_up_pool_threads(detail::asio::thread_pool& pool, int count, std::string_view prefix, int nice) {
-  auto all_started = std::make_shared<std::latch>(count);
-  auto next_index = std::make_shared<std::atomic<int>>(0);
-  for (int i = 0; i < count; ++i) {
-    detail::asio::post(pool, [all_started, next_index, prefix = std::string(prefix), nice] {
-      const int index = next_index->fetch_add(1);
-      name_this_thread(prefix, index);
-      if (!lower_this_thread_priority(nice)) {
-        spdlog::warn("http: cannot lower the priority of thread {}-{} by {}", prefix, index, nice);
-      }
-      all_started->arrive_and_wait();
-    });
-  }
-}
-
-}  // namespace
 
 Result<ServerOptions> server_options_from_config(const Config& config) {
   ServerOptions o;
@@ -104,6 +83,17 @@ Result<ServerOptions> server_options_from_config(const Config& config) {
 }
 
 namespace detail {
+
+void ServerCore::set_up_worker_thread() {
+  thread_local bool set_up = false;  // a worker thread serves one server for its whole life
+  if (set_up) return;
+  set_up = true;
+  const int index = workers_set_up.fetch_add(1);
+  name_this_thread("worker", index);
+  if (!lower_this_thread_priority(options.worker_nice)) {
+    spdlog::warn("http: cannot lower the priority of thread worker-{} by {}", index, options.worker_nice);
+  }
+}
 
 ServerCore::ServerCore(ServerOptions opts)
     : options(std::move(opts)),
@@ -242,7 +232,6 @@ Status Server::start() {
 
   const int worker_count = std::max(1, core.options.worker_threads);
   core.workers = std::make_unique<detail::asio::thread_pool>(static_cast<size_t>(worker_count));
-  set_up_pool_threads(*core.workers, worker_count, "worker", core.options.worker_nice);
   detail::asio::co_spawn(core.ioc, core.accept_loop(), detail::asio::detached);
   for (int i = 0; i < std::max(1, core.options.io_threads); ++i) {
     core.io_threads.emplace_back([&core, i] {

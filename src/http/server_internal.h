@@ -100,6 +100,11 @@ struct ServerCore {
 
   std::vector<std::thread> io_threads;
   std::unique_ptr<asio::thread_pool> workers;
+  std::atomic<int> workers_set_up{0};  ///< worker threads named so far
+
+  /// Call first in every task run on `workers`: the first time on each worker thread, names it
+  /// worker-N and lowers its priority by http.worker_nice.
+  void set_up_worker_thread();
   // Declared last: destroyed first, while everything above is still alive for the handlers and
   // coroutine frames it destroys.
   asio::io_context ioc;

@@ -4,11 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
 #include "common/clock.h"
 #include "common/json.h"
+#include "common/threads.h"
 #include "http/json.h"
 #include "http/test_client.h"
 
@@ -62,6 +66,13 @@ class ServerTest : public ::testing::Test {
                            return Response::text(200, std::to_string(request.body.size()));
                          })
                     .ok());
+    ASSERT_TRUE(router
+                    .add("GET", "/v1/thread",
+                         [](Request&) -> Result<Response> {
+                           return json_response(
+                               Json{{"name", this_thread_name()}, {"nice", this_thread_nice()}});
+                         })
+                    .ok());
     router.add_static("/index.html", "text/html; charset=utf-8", "<p>hola</p>");
     ASSERT_TRUE(server_->start().ok());
     port_ = server_->port();
@@ -111,6 +122,21 @@ TEST_F(ServerTest, RoutesWithParamsOverKeepAlive) {
   EXPECT_EQ(second.header("x-request-id"), "abc-123");
   auto third = client.request("GET", "/v1/items/3", "", {{"X-Request-Id", "bad id\"<>"}});
   EXPECT_EQ(third.header("x-request-id").rfind("req_", 0), 0u);
+}
+
+TEST_F(ServerTest, HandlersRunOnNamedWorkersWithLoweredPriority) {
+  ServerOptions options;
+  options.worker_nice = 7;
+  start(options);
+  const int process_nice = getpriority(PRIO_PROCESS, 0);
+  for (int i = 0; i < 4; ++i) {  // whichever worker takes it
+    auto response = http_request(port_, "GET", "/v1/thread");
+    ASSERT_EQ(response.status, 200);
+    const Json body = body_json(response);
+    EXPECT_EQ(body["name"].get<std::string>().rfind("worker-", 0), 0u) << response.body;
+    EXPECT_EQ(body["nice"], std::min(process_nice + 7, 19)) << response.body;
+  }
+  EXPECT_EQ(this_thread_nice(), process_nice);  // the caller's thread is untouched
 }
 
 TEST_F(ServerTest, UnknownRouteAndWrongMethodAreJsonErrors) {
@@ -322,6 +348,12 @@ TEST(ServerOptionsTest, ReadsConfigAndRejectsBadValues) {
   auto rejected = server_options_from_config(*bad);
   EXPECT_EQ(rejected.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(rejected.status().message().find("http.port"), std::string::npos);
+  EXPECT_EQ(options->worker_nice, 10);  // the default
+  auto nice = Config::load_string("[http]\nworker_nice = 20\n", map_env({}));
+  ASSERT_TRUE(nice.ok());
+  auto refused = server_options_from_config(*nice);
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("http.worker_nice"), std::string::npos);
 }
 
 }  // namespace
