@@ -211,5 +211,19 @@ TEST(ChatOptionsTest, VariantIsOptionalAndBounded) {
   EXPECT_NE(refused.status().message().find("chat.variant"), std::string::npos);
 }
 
+TEST(ChatOptionsTest, FinisherPriorityFollowsHttpWorkerNice) {
+  auto none = Config::load_string("", map_env({}));
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(chat_options_from_config(*none)->turn_end_nice, 10);
+  auto set = Config::load_string("[http]\nworker_nice = 0\n", map_env({}));
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(chat_options_from_config(*set)->turn_end_nice, 0);
+  auto bad = Config::load_string("[http]\nworker_nice = -1\n", map_env({}));
+  ASSERT_TRUE(bad.ok());
+  auto refused = chat_options_from_config(*bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("http.worker_nice"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace atiende::chat
