@@ -2,6 +2,8 @@
 
 #include <utility>  // before Asio (Boost 1.74)
 
+#include "net/draining_read.h"  // before the reads that use it
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -459,7 +461,9 @@ Awaitable<Result<size_t>> HttpStream::Impl::read_piece() {
     if (tls) {
       got = co_await tls->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
     } else {
-      got = co_await tcp->socket().async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+      // One recv per arriving token, not two (net/draining_read.h).
+      got = co_await tcp->socket().async_read_some(DrainingRead{space},
+                                                   asio::redirect_error(asio::use_awaitable, ec));
     }
     buffer.commit(got);
     if (got > 0) continue;
