@@ -20,6 +20,8 @@
 
 #include <utility>  // before Asio (Boost 1.74)
 
+#include "net/draining_read.h"  // before the reads that use it
+
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -377,6 +379,7 @@ asio::awaitable<bool> exchange(tcp::socket& socket, uint16_t port, const std::st
     }
     const int on = 1;
     if (socket_times) setsockopt(socket.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+    atiende::net::enable_drain_hints(socket.native_handle());
   }
   co_await asio::async_write(socket, asio::buffer(request), asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
@@ -389,7 +392,9 @@ asio::awaitable<bool> exchange(tcp::socket& socket, uint16_t port, const std::st
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec)) * 2];
   while (true) {
     if (!socket_times) {  // Asio's read: no receive timestamps, a little cheaper
-      const size_t got = co_await socket.async_read_some(asio::buffer(data), asio::redirect_error(asio::use_awaitable, ec));
+      // One recv per arrival, as the server reads its upstream (net/draining_read.h).
+      const size_t got = co_await socket.async_read_some(atiende::net::DrainingRead{asio::buffer(data)},
+                                                         asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         socket.close(ec);
         break;

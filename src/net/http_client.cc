@@ -366,7 +366,10 @@ Awaitable<Status> HttpStream::Impl::connect(bool may_reuse) {
   NET_CO_RETURN_IF_ERROR(arm(options.connect_timeout, "while connecting"));
   co_await tcp->async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return io_error(ec, "connecting");
-  if (!url.tls()) co_return Status{};
+  if (!url.tls()) {
+    enable_drain_hints(tcp->socket().native_handle());  // best effort (net/draining_read.h)
+    co_return Status{};
+  }
 
   tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*tcp), client.tls);
   tcp.reset();
