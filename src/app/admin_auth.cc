@@ -44,26 +44,43 @@ Status check_admin(const http::Request& request, std::string_view key) {
   return {};
 }
 
-Status check_admin_audited(const http::Request& request, std::string_view key, audit::AuditLog* log) {
-  const Status checked = check_admin(request, key);
-  if (log == nullptr) return checked;
+namespace {
+
+/// Writes the "admin_request" record of a decision already taken (`decided`: OK = allowed) and
+/// returns it, or internal when an allowed change (not GET) could not be recorded.
+Status record_admin_request(const http::Request& request, const Status& decided, std::string_view actor,
+                            std::string_view reason_code, audit::AuditLog& log) {
   audit::AuditEvent event;
   event.action = "admin_request";
-  event.actor = checked.ok() ? "admin" : "unknown";
-  event.decision = checked.ok() ? "allow" : "deny";
-  event.reason_code = checked.ok()                                          ? "ok"
-                      : checked.message().find("required") != std::string::npos ? "missing_key"
-                                                                                : "wrong_key";
+  event.actor = std::string(actor);
+  event.decision = decided.ok() ? "allow" : "deny";
+  event.reason_code = std::string(reason_code);
   event.details_json = dump_json({{"method", request.method}, {"path", request.path}});
-  auto written = log->append(event);
+  auto written = log.append(event);
   if (!written.ok()) {
     spdlog::warn("admin: audit record for {} {} not written: {}", request.method, request.path,
                  written.status().to_string());
-    if (checked.ok() && request.method != "GET") {
+    if (decided.ok() && request.method != "GET") {
       return Status::internal("the admin action was not done: its audit record could not be written");
     }
   }
-  return checked;
+  return decided;
+}
+
+}  // namespace
+
+Status check_admin_audited(const http::Request& request, std::string_view key, audit::AuditLog* log) {
+  const Status checked = check_admin(request, key);
+  if (log == nullptr) return checked;
+  const std::string_view reason = checked.ok()                                          ? "ok"
+                                  : checked.message().find("required") != std::string::npos ? "missing_key"
+                                                                                            : "wrong_key";
+  return record_admin_request(request, checked, checked.ok() ? "admin" : "unknown", reason, *log);
+}
+
+Status audit_local_admin_request(const http::Request& request, audit::AuditLog* log) {
+  if (log == nullptr || request.method == "GET") return {};
+  return record_admin_request(request, Status{}, "local", "loopback", *log);
 }
 
 }  // namespace atiende::app

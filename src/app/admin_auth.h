@@ -37,4 +37,10 @@ Status check_admin(const http::Request& request, std::string_view key);
 /// refused (internal); a GET goes on with a warning in the log.
 Status check_admin_audited(const http::Request& request, std::string_view key, audit::AuditLog* log);
 
+/// For admin routes left open on a loopback bind (the KB's /v1/documents): a change (any method
+/// but GET) leaves the same "admin_request" record, actor "local", decision "allow", reason_code
+/// "loopback", and is refused (internal) when the record cannot be written. GET and a null `log`:
+/// OK, nothing written.
+Status audit_local_admin_request(const http::Request& request, audit::AuditLog* log);
+
 }  // namespace atiende::app

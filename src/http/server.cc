@@ -19,7 +19,6 @@ namespace atiende::http {
 using detail::asio::redirect_error;
 using detail::asio::use_awaitable;
 
-
 Result<ServerOptions> server_options_from_config(const Config& config) {
   ServerOptions o;
   auto get_int = [&](std::string_view key, int64_t fallback, int64_t min,

@@ -1,5 +1,6 @@
 // The admin surface over HTTP on the real binary: the admin key guard, the agent inbox (a handoff
-// becomes a ticket, a reply reaches the customer's transcript, close) and GET /v1/admin/kpis.
+// becomes a ticket, a reply reaches the customer's transcript, close), GET /v1/admin/kpis, and the
+// audit records of admin requests (KB changes on a loopback bind included).
 
 #include <gtest/gtest.h>
 
@@ -7,6 +8,8 @@
 
 #include <cstdlib>
 #include <sstream>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/json.h"
@@ -26,6 +29,21 @@ Json body_of(const atiende::testing::ClientResponse& r) {
   auto parsed = parse_json(r.body);
   EXPECT_TRUE(parsed.ok()) << r.body;
   return parsed.ok() ? *parsed : Json();
+}
+
+/// The audit records with `action`, oldest first, read back with `atiende audit export`.
+std::vector<Json> audit_records(const ServedBinary& served, std::string_view action) {
+  auto exported = atiende::testing::run_command(std::string(ATIENDE_BINARY_DIR) + "/atiende audit export --data " +
+                                                served.data_dir().string());
+  EXPECT_EQ(exported.exit_code, 0) << exported.out;
+  std::vector<Json> records;
+  std::istringstream lines(exported.out);
+  for (std::string line; std::getline(lines, line);) {
+    auto record = parse_json(line);
+    EXPECT_TRUE(record.ok()) << line;
+    if (record.ok() && (*record)["action"] == action) records.push_back(*record);
+  }
+  return records;
 }
 
 TEST(AdminE2E, InboxAndKpisBehindTheAdminKey) {
@@ -87,17 +105,8 @@ TEST(AdminE2E, InboxAndKpisBehindTheAdminKey) {
   EXPECT_EQ(client.request("GET", "/v1/admin/kpis?from=ayer", "", admin).status, 400);
 
   // Every admin request left an audit record: refusals with their reason, the reply with its path.
-  auto exported = atiende::testing::run_command(std::string(ATIENDE_BINARY_DIR) + "/atiende audit export --data " +
-                                                served.data_dir().string());
-  ASSERT_EQ(exported.exit_code, 0) << exported.out;
-  std::vector<Json> admin_records;
-  std::istringstream lines(exported.out);
-  for (std::string line; std::getline(lines, line);) {
-    auto record = parse_json(line);
-    ASSERT_TRUE(record.ok()) << line;
-    if ((*record)["action"] == "admin_request") admin_records.push_back(*record);
-  }
-  ASSERT_GE(admin_records.size(), 11u) << exported.out;
+  const std::vector<Json> admin_records = audit_records(served, "admin_request");
+  ASSERT_GE(admin_records.size(), 11u);
   auto details = [](const Json& r) { return r["details"]; };
   EXPECT_EQ(admin_records[0]["decision"], "deny");
   EXPECT_EQ(admin_records[0]["reason_code"], "missing_key");
@@ -111,7 +120,7 @@ TEST(AdminE2E, InboxAndKpisBehindTheAdminKey) {
     if (d["method"] == "POST" && d["path"] == "/v1/admin/tickets/" + id + "/reply") reply_recorded = true;
     EXPECT_EQ(r.dump().find(kKey), std::string::npos) << "the key is never recorded";
   }
-  EXPECT_TRUE(reply_recorded) << exported.out;
+  EXPECT_TRUE(reply_recorded);
   auto verified = atiende::testing::run_command(std::string(ATIENDE_BINARY_DIR) + "/atiende audit verify --data " +
                                                 served.data_dir().string());
   EXPECT_EQ(verified.exit_code, 0) << verified.out;
@@ -124,15 +133,10 @@ TEST(AdminE2E, RetentionRunsOnTheServersScheduleWhenConfigured) {
   TestClient client(served.port());
   const std::string session = body_of(client.request("POST", "/v1/chat/sessions", "{}"))["session_id"];
   // The first run happens at startup; its audit record names the schedule as the actor.
-  const std::string export_command = std::string(ATIENDE_BINARY_DIR) + "/atiende audit export --data " +
-                                     served.data_dir().string();
   Json run;
   for (int attempt = 0; attempt < 50 && run.is_null(); ++attempt) {
-    std::istringstream lines(atiende::testing::run_command(export_command).out);
-    for (std::string line; std::getline(lines, line);) {
-      auto record = parse_json(line);
-      if (record.ok() && (*record)["action"] == "retention") run = *record;
-    }
+    const std::vector<Json> runs = audit_records(served, "retention");
+    if (!runs.empty()) run = runs.back();
     if (run.is_null()) ::usleep(100'000);
   }
   ASSERT_FALSE(run.is_null()) << "no scheduled retention run in the audit log";
@@ -141,6 +145,27 @@ TEST(AdminE2E, RetentionRunsOnTheServersScheduleWhenConfigured) {
   EXPECT_EQ(run["details"]["days"], 30);
   // A fresh conversation is not touched.
   EXPECT_EQ(client.request("GET", "/v1/chat/sessions/" + session).status, 200);
+}
+
+TEST(AdminE2E, KbChangesOnALoopbackBindAreAuditedWithoutAKey) {
+  ServedBinary served;  // 127.0.0.1: the document routes take no admin key here
+  TestClient client(served.port());
+  auto added = client.request("POST", "/v1/documents",
+                              R"({"id":"faq-e2e-audit","type":"faq","title":"¿Horario?",)"
+                              R"("text":"Atendemos de 8 a 22 h todos los días."})");
+  ASSERT_LT(added.status, 300) << added.body;
+  ASSERT_EQ(client.request("GET", "/v1/documents/faq-e2e-audit").status, 200);
+  ASSERT_EQ(client.request("DELETE", "/v1/documents/faq-e2e-audit").status, 200);
+
+  std::vector<std::string> recorded;
+  for (const Json& r : audit_records(served, "admin_request")) {
+    EXPECT_EQ(r["actor"], "local");
+    EXPECT_EQ(r["decision"], "allow");
+    EXPECT_EQ(r["reason_code"], "loopback");
+    recorded.push_back(r["details"]["method"].get<std::string>() + " " + r["details"]["path"].get<std::string>());
+  }
+  // The two changes, not the read.
+  EXPECT_EQ(recorded, (std::vector<std::string>{"POST /v1/documents", "DELETE /v1/documents/faq-e2e-audit"}));
 }
 
 }  // namespace
