@@ -48,67 +48,58 @@ asio::awaitable<void> read_all(tcp::socket& socket, ReadResult& result) {
   }
 }
 
-/// Connects a client socket to a one-shot listener; `peer` receives the server's end.
-tcp::socket connected_pair(asio::io_context& ioc, tcp::socket& peer) {
-  tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0});
-  tcp::socket client(ioc);
-  client.connect(acceptor.local_endpoint());
-  peer = acceptor.accept();
-  return client;
-}
+/// A connected loopback pair: `client` reads with DrainingRead (with the kernel's hint when the
+/// parameter is true), `peer` writes.
+class DrainingReadTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+    client.connect(acceptor.local_endpoint());
+    peer = acceptor.accept();
+    if (GetParam()) {
+      ASSERT_TRUE(enable_drain_hints(client.native_handle()));
+    }
+  }
 
-class DrainingReadTest : public ::testing::TestWithParam<bool> {};
+  /// Starts the reader coroutine (it runs when `ioc` does).
+  void start_reading() { asio::co_spawn(ioc, read_all(client, result), asio::detached); }
+
+  /// Writes `bytes` and then a FIN from the peer, and waits for them to land.
+  void send_and_close(const std::string& bytes) {
+    asio::write(peer, asio::buffer(bytes));
+    peer.shutdown(tcp::socket::shutdown_send);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+
+  asio::io_context ioc{1};
+  tcp::socket client{ioc};
+  tcp::socket peer{ioc};
+  ReadResult result;
+};
 
 TEST_P(DrainingReadTest, AFinThatCameWithTheLastBytesStillEndsTheRead) {
-  asio::io_context ioc(1);
-  tcp::socket peer(ioc);
-  tcp::socket client = connected_pair(ioc, peer);
-  if (GetParam()) {
-    ASSERT_TRUE(enable_drain_hints(client.native_handle()));
-  }
-  ReadResult result;
-  asio::co_spawn(ioc, read_all(client, result), asio::detached);
+  start_reading();
   ioc.poll();  // the reader found nothing and now waits for epoll
-  // Bytes and FIN arrive together: one epoll event for both, none after.
   asio::write(peer, asio::buffer(std::string("hola, ")));
-  asio::write(peer, asio::buffer(std::string("mundo")));
-  peer.shutdown(tcp::socket::shutdown_send);
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // let the FIN land
+  send_and_close("mundo");  // bytes and FIN together: one epoll event for both, none after
   ioc.run_for(std::chrono::seconds(3));  // a lost EOF would stop only here
   EXPECT_EQ(result.bytes, "hola, mundo");
   EXPECT_TRUE(result.eof);
 }
 
 TEST_P(DrainingReadTest, BytesAndFinQueuedBeforeTheFirstReadAreRead) {
-  asio::io_context ioc(1);
-  tcp::socket peer(ioc);
-  tcp::socket client = connected_pair(ioc, peer);
-  if (GetParam()) {
-    ASSERT_TRUE(enable_drain_hints(client.native_handle()));
-  }
-  asio::write(peer, asio::buffer(std::string("adiós")));
-  peer.shutdown(tcp::socket::shutdown_send);
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ReadResult result;
-  asio::co_spawn(ioc, read_all(client, result), asio::detached);
+  send_and_close("adiós");
+  start_reading();
   ioc.run_for(std::chrono::seconds(3));
   EXPECT_EQ(result.bytes, "adiós");
   EXPECT_TRUE(result.eof);
 }
 
 TEST_P(DrainingReadTest, BytesArrivingWhileTheReaderWaitsAreAllRead) {
-  asio::io_context ioc(1);
-  tcp::socket peer(ioc);
-  tcp::socket client = connected_pair(ioc, peer);
-  if (GetParam()) {
-    ASSERT_TRUE(enable_drain_hints(client.native_handle()));
-  }
-  ReadResult result;
-  asio::co_spawn(ioc, read_all(client, result), asio::detached);
-  std::thread writer([&peer] {
+  start_reading();
+  std::thread writer([this] {
     for (int i = 0; i < 20; ++i) {
-      const std::string token = "token " + std::to_string(i) + "\n";
-      asio::write(peer, asio::buffer(token));
+      asio::write(peer, asio::buffer("token " + std::to_string(i) + "\n"));
       std::this_thread::sleep_for(std::chrono::milliseconds(i % 3 == 0 ? 0 : 2));
     }
     peer.shutdown(tcp::socket::shutdown_send);
