@@ -7,6 +7,7 @@
 #include "common/json.h"
 #include "common/files.h"
 #include "common/strings.h"
+#include "http/limits.h"
 
 namespace atiende::app {
 
@@ -24,7 +25,7 @@ Result<std::string> load_admin_key(const Config& config, const std::filesystem::
 }
 
 bool is_loopback_host(std::string_view host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+  return host == "localhost" || host == "[::1]" || http::is_loopback_address(host);
 }
 
 Status check_admin(const http::Request& request, std::string_view key) {

@@ -170,21 +170,21 @@ Status install_kb_routes(http::Router& router, ServeContext& context) {
   // The document routes write the knowledge base the assistant answers from (poisoning it is a
   // prompt injection into every answer) and return whole records. On a server other machines can
   // reach (http.host not loopback) they take the admin key; on 127.0.0.1, the default, whoever
-  // can reach the port can already read the data dir. Either way every change is audited.
+  // can reach the port can already read the data dir, except a request a reverse proxy forwarded
+  // (Request::forwarded, http.trusted_proxies): it came from elsewhere and takes the key too.
+  // Either way every change is audited.
   ATIENDE_ASSIGN_OR_RETURN(std::string host, context.config.get_string("http.host", "127.0.0.1"));
-  std::shared_ptr<const std::string> admin_key;
-  if (!is_loopback_host(host)) {
-    ATIENDE_ASSIGN_OR_RETURN(std::string key, load_admin_key(context.config, context.data_dir));
-    admin_key = std::make_shared<const std::string>(std::move(key));
-  }
+  const bool open_to_local_clients = is_loopback_host(host);
+  ATIENDE_ASSIGN_OR_RETURN(std::string key, load_admin_key(context.config, context.data_dir));
+  auto admin_key = std::make_shared<const std::string>(std::move(key));
   ATIENDE_ASSIGN_OR_RETURN(std::shared_ptr<ChatRuntime> rt, shared_chat_runtime(context));
   std::shared_ptr<audit::AuditLog> audit = rt->audit;
-  auto guarded = [admin_key, audit](auto handler) {
-    return [admin_key, audit, handler](http::Request& request) -> Result<http::Response> {
-      if (admin_key) {
-        ATIENDE_RETURN_IF_ERROR(check_admin_audited(request, *admin_key, audit.get()));
-      } else {
+  auto guarded = [open_to_local_clients, admin_key, audit](auto handler) {
+    return [open_to_local_clients, admin_key, audit, handler](http::Request& request) -> Result<http::Response> {
+      if (open_to_local_clients && !request.forwarded) {
         ATIENDE_RETURN_IF_ERROR(audit_local_admin_request(request, audit.get()));
+      } else {
+        ATIENDE_RETURN_IF_ERROR(check_admin_audited(request, *admin_key, audit.get()));
       }
       return handler(request);
     };

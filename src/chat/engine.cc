@@ -91,6 +91,11 @@ Result<ChatOptions> chat_options_from_config(const Config& config) {
     return Status::invalid_argument("config key 'chat.session_idle_minutes' must be 1..10080");
   }
   o.session_idle_minutes = static_cast<int>(idle);
+  ATIENDE_ASSIGN_OR_RETURN(int64_t waiting, config.get_int("chat.max_waiting_turns", 4));
+  if (waiting < 0 || waiting > 64) {
+    return Status::invalid_argument("config key 'chat.max_waiting_turns' must be 0..64");
+  }
+  o.max_waiting_turns = static_cast<size_t>(waiting);
   if (o.variant.size() > 64) {
     return Status::invalid_argument("config key 'chat.variant' must be at most 64 characters");
   }
@@ -151,22 +156,29 @@ size_t ChatEngine::session_states() const {
   return sessions_.size();
 }
 
-void ChatEngine::enter(SessionState& state, std::function<void()> start) {
+Status ChatEngine::enter(SessionState& state, std::function<void()> start) {
   {
     std::lock_guard lock(state.mutex);
     if (state.turn_running) {
+      if (state.waiting.size() >= options_.max_waiting_turns) {
+        return Status::resource_exhausted(
+            "this chat session already has " + std::to_string(state.waiting.size() + 1) +
+            " messages being answered; wait for their answers before sending more");
+      }
       state.waiting.push_back(std::move(start));
-      return;
+      return Status();
     }
     state.turn_running = true;
   }
   start();
+  return Status();
 }
 
-void ChatEngine::wait_for_turn(SessionState& state) {
+Status ChatEngine::wait_for_turn(SessionState& state) {
   std::promise<void> ready;
-  enter(state, [&ready] { ready.set_value(); });
+  ATIENDE_RETURN_IF_ERROR(enter(state, [&ready] { ready.set_value(); }));
   ready.get_future().wait();
+  return Status();
 }
 
 void ChatEngine::leave(SessionState& state) {
@@ -214,7 +226,7 @@ Result<std::string> ChatEngine::confirm(const std::string& session_id, std::stri
   ATIENDE_ASSIGN_OR_RETURN(auto found, deps_.conversations->get_session(session_id));
   if (!found) return Status::not_found("chat session '" + session_id + "' does not exist");
   auto state = state_of(session_id);
-  wait_for_turn(*state);
+  ATIENDE_RETURN_IF_ERROR(wait_for_turn(*state));
   struct Leave {
     ChatEngine* engine;
     SessionState* state;

@@ -95,6 +95,9 @@ struct ChatOptions {
   /// chat.session_idle_minutes: in-memory per-session state (the customer's token, retrieval
   /// gaps) is dropped after this long without a turn; the session's history stays in the store.
   int session_idle_minutes = 120;
+  /// chat.max_waiting_turns: turns of one session that may wait behind its running turn; one
+  /// more is refused (resource_exhausted, HTTP 429) instead of holding memory or a thread.
+  size_t max_waiting_turns = 4;
   double temperature = 0.2;               ///< llm.temperature
   int max_tokens = 400;                   ///< llm.max_tokens
   /// llm.io_threads: threads that drive provider streams for turn_async() (all turns share them;
@@ -183,10 +186,11 @@ class ChatEngine {
   struct TurnContext;
     std::shared_ptr<SessionState> state_of(const std::string& session_id);
   /// Per-session turn order: runs `start` now when no turn of the session is running, else when
-  /// the turns before it called leave().
-  void enter(SessionState& state, std::function<void()> start);
-  /// Blocks until the session is free (enter() for blocking callers).
-  void wait_for_turn(SessionState& state);
+  /// the turns before it called leave(). Refuses (resource_exhausted, `start` dropped unrun) when
+  /// chat.max_waiting_turns turns already wait.
+  Status enter(SessionState& state, std::function<void()> start);
+  /// Blocks until the session is free (enter() for blocking callers); the same refusal.
+  Status wait_for_turn(SessionState& state);
   /// Ends the running turn of the session and starts the next queued one, if any.
   void leave(SessionState& state);
 

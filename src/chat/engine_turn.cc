@@ -78,7 +78,7 @@ Result<std::shared_ptr<ChatEngine::TurnContext>> ChatEngine::begin_turn(store::S
 Result<TurnResult> ChatEngine::turn(const std::string& session_id, std::string_view text,
                                     TurnSink& sink) {
   ATIENDE_ASSIGN_OR_RETURN(std::shared_ptr<TurnContext> turn, begin_turn(session_id, text));
-  wait_for_turn(*turn->state);
+  ATIENDE_RETURN_IF_ERROR(wait_for_turn(*turn->state));
   Result<TurnResult> result = [&]() -> Result<TurnResult> {
     ATIENDE_RETURN_IF_ERROR(prepare(*turn, sink));
     if (!turn->use_provider) return end_turn(*turn, answer_without_provider(*turn, sink));
@@ -111,9 +111,13 @@ void ChatEngine::queue_turn(Result<std::shared_ptr<TurnContext>> turn,
   }
   std::shared_ptr<TurnContext> context = std::move(*turn);
   SessionState& state = *context->state;
-  enter(state, [this, context, sink = std::move(sink), done = std::move(done)]() mutable {
-    start_async(std::move(context), std::move(sink), std::move(done));
+  // `done` is shared: enter() either runs or queues the start (which then owns the call) or
+  // refuses it, and then this function calls it.
+  auto shared_done = std::make_shared<TurnDone>(std::move(done));
+  Status entered = enter(state, [this, context, sink = std::move(sink), shared_done]() mutable {
+    start_async(std::move(context), std::move(sink), std::move(*shared_done));
   });
+  if (!entered.ok()) (*shared_done)(std::move(entered));
 }
 
 void ChatEngine::start_async(std::shared_ptr<TurnContext> turn, std::shared_ptr<TurnSink> sink,

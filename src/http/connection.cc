@@ -197,7 +197,13 @@ asio::awaitable<void> Connection::run() {
     }
     for (const auto& field : message) request.headers.add(to_std(field.name_string()), to_std(field.value()));
     request.body = std::move(message.body());
-    request.remote_address = remote_;
+    request.peer_address = remote_;
+    const std::optional<std::string> forwarded_for = request.headers.get_joined("X-Forwarded-For");
+    ClientAddress client = client_address(
+        remote_, forwarded_for ? std::optional<std::string_view>(*forwarded_for) : std::nullopt,
+        core_.trusted_proxies);
+    request.remote_address = std::move(client.address);
+    request.forwarded = client.forwarded;
     request.max_json_depth = options.max_json_depth;
     auto incoming_id = request.headers.get("X-Request-Id");
     request.request_id = incoming_id && sane_request_id(*incoming_id) ? std::string(*incoming_id)
@@ -207,7 +213,7 @@ asio::awaitable<void> Connection::run() {
     const double seconds = elapsed_seconds();
     if (options.access_log && spdlog::should_log(spdlog::level::info)) {
       spdlog::info("http {} {} {} {} {}B {:.2f}ms {}", request.request_id, request.method,
-                   request.path, outcome.status, outcome.bytes, seconds * 1000, remote_);
+                   request.path, outcome.status, outcome.bytes, seconds * 1000, request.remote_address);
     }
     keep_alive = outcome.keep_alive;
   }
@@ -262,7 +268,9 @@ asio::awaitable<Connection::Outcome> Connection::serve_one(Request& request, boo
     }
     request.route = "cors_preflight";
   } else if (core_.rate_limiter.enabled() && request.path != "/healthz" &&
-             request.path != "/metrics" && !core_.rate_limiter.allow(request.remote_address)) {
+             request.path != "/metrics" &&
+             (core_.options.rate_limit_loopback || !is_loopback_address(request.remote_address)) &&
+             !core_.rate_limiter.allow(request.remote_address)) {
     response = error_response(429, "rate_limited", "too many requests from this client; retry later");
     response.headers.set("Retry-After", "1");
     request.route = "rate_limited";

@@ -58,9 +58,16 @@ Result<ServerOptions> server_options_from_config(const Config& config) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t idle_ms, get_int("http.idle_timeout_ms", o.idle_timeout.count(),
                                                     1, 86'400'000));
   o.idle_timeout = std::chrono::milliseconds(idle_ms);
-  ATIENDE_ASSIGN_OR_RETURN(o.rate_limit_rps, config.get_double("http.rate_limit_rps", 0));
+  ATIENDE_ASSIGN_OR_RETURN(o.rate_limit_rps, config.get_double("http.rate_limit_rps", o.rate_limit_rps));
   ATIENDE_ASSIGN_OR_RETURN(o.rate_limit_burst,
                            config.get_double("http.rate_limit_burst", o.rate_limit_burst));
+  ATIENDE_ASSIGN_OR_RETURN(o.rate_limit_loopback,
+                           config.get_bool("http.rate_limit_loopback", o.rate_limit_loopback));
+  ATIENDE_ASSIGN_OR_RETURN(o.trusted_proxies,
+                           config.get_string_list("http.trusted_proxies", o.trusted_proxies));
+  if (auto parsed = TrustedProxies::parse(o.trusted_proxies); !parsed.ok()) {
+    return parsed.status().with_context("config key 'http.trusted_proxies'");
+  }
   ATIENDE_ASSIGN_OR_RETURN(o.cors_origins, config.get_string_list("http.cors_origins", {}));
   ATIENDE_ASSIGN_OR_RETURN(int64_t max_conn,
                            get_int("http.max_connections",
@@ -201,6 +208,8 @@ Status Server::start() {
     std::lock_guard lock(core.lifecycle_mutex);
     if (core.started) return Status::failed_precondition("server already started");
   }
+  ATIENDE_ASSIGN_OR_RETURN(core.trusted_proxies,
+                           TrustedProxies::parse(core.options.trusted_proxies));
   // Built-in routes (kept when the application registered its own).
   MetricsRegistry* metrics = core.metrics;
   (void)core.router.add("GET", "/healthz", [](Request&) -> Result<Response> {

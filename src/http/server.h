@@ -44,10 +44,16 @@ struct ServerOptions {
   std::chrono::milliseconds request_timeout{30'000};
   /// http.idle_timeout_ms: a keep-alive connection with no new request is closed after this.
   std::chrono::milliseconds idle_timeout{60'000};
-  /// http.rate_limit_rps / http.rate_limit_burst: token bucket per client IP; rps <= 0 disables.
-  /// Exempt: /healthz and /metrics.
-  double rate_limit_rps = 0;
-  double rate_limit_burst = 20;
+  /// http.rate_limit_rps / http.rate_limit_burst: token bucket per client IP (see
+  /// trusted_proxies); rps <= 0 disables. Exempt: /healthz, /metrics and, unless
+  /// rate_limit_loopback, clients on this machine (127.0.0.0/8, ::1).
+  double rate_limit_rps = 20;
+  double rate_limit_burst = 60;
+  bool rate_limit_loopback = false;  ///< http.rate_limit_loopback: limit local clients too
+  /// http.trusted_proxies: IPs or CIDR networks whose X-Forwarded-For names the client (for rate
+  /// limiting, the access log and Request::forwarded). Default: this machine's loopback, where a
+  /// same-host reverse proxy connects from. Empty: the socket's peer is always the client.
+  std::vector<std::string> trusted_proxies = {"127.0.0.1", "::1"};
   /// http.cors_origins: allowed Origins ("*" allows any). Empty: no CORS headers.
   std::vector<std::string> cors_origins;
   size_t max_connections = 10'000;  ///< http.max_connections; beyond it new connections close
@@ -78,7 +84,8 @@ class Server {
   /// start() unless already registered.
   Router& router();
 
-  /// Binds, listens and starts the threads. Errors: bad host, port in use (names the address).
+  /// Binds, listens and starts the threads. Errors: bad host, port in use (names the address),
+  /// a trusted_proxies entry that is not an IP or CIDR network.
   Status start();
   /// The bound port (useful with port 0). 0 before start().
   uint16_t port() const;

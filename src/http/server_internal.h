@@ -80,6 +80,7 @@ struct ServerCore {
   Random* random;
   MetricsRegistry* metrics;
   RateLimiter rate_limiter;
+  TrustedProxies trusted_proxies;  ///< parsed from options by Server::start()
   Gauge* open_connections_gauge;
   Gauge* open_streams_gauge;
   Counter* rejected_connections;

@@ -27,6 +27,20 @@ std::optional<std::string_view> Headers::get(std::string_view name) const {
   return std::nullopt;
 }
 
+std::optional<std::string> Headers::get_joined(std::string_view name) const {
+  std::optional<std::string> joined;
+  for (const auto& [key, value] : fields_) {
+    if (!iequals(key, name)) continue;
+    if (joined) {
+      *joined += ',';
+      *joined += value;
+    } else {
+      joined = value;
+    }
+  }
+  return joined;
+}
+
 void Headers::set(std::string_view name, std::string_view value) {
   remove(name);
   add(name, value);

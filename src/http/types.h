@@ -24,6 +24,9 @@ class Headers {
   /// The first value of `name`, or std::nullopt. The view lives as long as the field.
   std::optional<std::string_view> get(std::string_view name) const;
   bool has(std::string_view name) const { return get(name).has_value(); }
+  /// Every value of `name` joined with "," in arrival order (RFC 9110 list semantics), or
+  /// std::nullopt when there is none.
+  std::optional<std::string> get_joined(std::string_view name) const;
   /// Replaces every field called `name` with one field.
   void set(std::string_view name, std::string_view value);
   /// Appends a field (keeps existing fields of the same name).
@@ -76,7 +79,11 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> query_params;
   Headers headers;
   std::string body;            ///< bytes; at most ServerOptions::max_body_bytes
-  std::string remote_address;  ///< client IP, e.g. "127.0.0.1"
+  /// The client's IP, e.g. "127.0.0.1": the socket's peer, or the address a trusted proxy
+  /// (http.trusted_proxies) names in X-Forwarded-For (then `forwarded` is true).
+  std::string remote_address;
+  std::string peer_address;  ///< the socket's peer IP (the proxy, when forwarded)
+  bool forwarded = false;    ///< remote_address came from a trusted proxy's X-Forwarded-For
   std::string request_id;      ///< from a sane X-Request-Id header, else generated ("req_...")
   std::string route;           ///< the matched route pattern, e.g. "/v1/documents/{id}"
   size_t max_json_depth = 64;  ///< limit for parse_json_body (http/json.h)

@@ -120,6 +120,43 @@ TEST_F(ChatEngineTest, AsyncTurnsOfOneSessionRunInOrder) {
   EXPECT_TRUE(saw_first_answer) << messages.dump();
 }
 
+/// One turn may wait behind the running one.
+class ChatEngineOneWaitingTurnTest : public ChatEngineTest {
+ protected:
+  std::string extra_config() const override { return "[chat]\nmax_waiting_turns = 1\n"; }
+};
+
+TEST_F(ChatEngineOneWaitingTurnTest, ATurnBeyondTheWaitingLimitIsRefusedAndTheOthersStillRun) {
+  server_.enqueue(first_token_then_stall("Escanea el QR [1]"));
+  server_.enqueue(openai_stream({"Cuesta 9.900 pesos al día [1]."}));
+  server_.enqueue(openai_stream({"Escanea el código QR [1]."}));
+  auto first_sink = std::make_shared<RecordingSink>();
+  auto first = start_turn(*engine_, session_, "¿Cómo activo la eSIM?", first_sink);
+  ASSERT_TRUE(first_sink->wait_for_shown("[1]", 5s));
+  auto second = start_turn(*engine_, session_, "¿Cuánto cuesta el roaming en Europa?",
+                           std::make_shared<RecordingSink>());
+  // A third while one already waits: refused at once, on the calling thread.
+  auto third = start_turn(*engine_, session_, "¿Y en Asia?", std::make_shared<RecordingSink>());
+  ASSERT_EQ(third.wait_for(0ms), std::future_status::ready);
+  auto refused = third.get();
+  EXPECT_EQ(refused.status().code(), StatusCode::kResourceExhausted) << refused.status().to_string();
+  EXPECT_NE(refused.status().message().find("wait for their answers"), std::string::npos);
+  // The blocking turn() is refused the same way rather than holding its thread.
+  RecordingSink blocking_sink;
+  auto blocked = engine_->turn(session_, "¿Y en América?", blocking_sink);
+  EXPECT_EQ(blocked.status().code(), StatusCode::kResourceExhausted);
+
+  first_sink->leave();
+  ASSERT_TRUE(first.get().ok());
+  auto second_turn = second.get();
+  ASSERT_TRUE(second_turn.ok()) << second_turn.status().to_string();
+  EXPECT_EQ(second_turn->text, "Cuesta 9.900 pesos al día [1].");
+  // Nothing is left waiting: the session takes a new turn.
+  auto again = start_turn(*engine_, session_, "¿Cómo activo la eSIM?", std::make_shared<RecordingSink>()).get();
+  ASSERT_TRUE(again.ok()) << again.status().to_string();
+  EXPECT_EQ(server_.request_count(), 3u);
+}
+
 TEST_F(ChatEngineTest, AsyncTurnRejectsBadInputAtOnceAndTheSessionStaysUsable) {
   for (const std::string& bad : {std::string("   "), std::string(3000, 'a'), std::string("\xFF\xFE")}) {
     auto sink = std::make_shared<RecordingSink>();

@@ -168,5 +168,30 @@ TEST(AdminE2E, KbChangesOnALoopbackBindAreAuditedWithoutAKey) {
   EXPECT_EQ(recorded, (std::vector<std::string>{"POST /v1/documents", "DELETE /v1/documents/faq-e2e-audit"}));
 }
 
+TEST(AdminE2E, KbChangesForwardedByAProxyOnALoopbackBindTakeTheAdminKey) {
+  ::setenv("ATIENDE_ADMIN_API_KEY", kKey, 1);
+  ServedBinary served;  // 127.0.0.1, with a reverse proxy on the same host in front
+  ::unsetenv("ATIENDE_ADMIN_API_KEY");
+  TestClient client(served.port());
+  const std::string doc = R"({"id":"faq-e2e-proxy","type":"faq","title":"¿Horario?",)"
+                          R"("text":"Atendemos de 8 a 22 h todos los días."})";
+  const std::pair<std::string, std::string> proxied = {"X-Forwarded-For", "203.0.113.7"};
+  auto refused = client.request("POST", "/v1/documents", doc, {proxied});
+  EXPECT_EQ(refused.status, 401) << refused.body;
+  EXPECT_EQ(client.request("GET", "/v1/documents", "", {proxied}).status, 401);
+  auto added = client.request("POST", "/v1/documents", doc, {proxied, {"X-Admin-Key", kKey}});
+  ASSERT_LT(added.status, 300) << added.body;
+  // The same change straight from this machine still needs no key.
+  ASSERT_EQ(client.request("DELETE", "/v1/documents/faq-e2e-proxy").status, 200);
+
+  std::vector<std::string> decisions;
+  for (const Json& r : audit_records(served, "admin_request")) {
+    decisions.push_back(r["decision"].get<std::string>() + " " + r["reason_code"].get<std::string>() + " " +
+                        r["details"]["method"].get<std::string>());
+  }
+  EXPECT_EQ(decisions, (std::vector<std::string>{"deny missing_key POST", "deny missing_key GET",
+                                                 "allow ok POST", "allow loopback DELETE"}));
+}
+
 }  // namespace
 }  // namespace atiende

@@ -73,6 +73,14 @@ class ServerTest : public ::testing::Test {
                                Json{{"name", this_thread_name()}, {"nice", this_thread_nice()}});
                          })
                     .ok());
+    ASSERT_TRUE(router
+                    .add("GET", "/v1/client",
+                         [](Request& request) -> Result<Response> {
+                           return json_response(Json{{"remote", request.remote_address},
+                                                     {"peer", request.peer_address},
+                                                     {"forwarded", request.forwarded}});
+                         })
+                    .ok());
     router.add_static("/index.html", "text/html; charset=utf-8", "<p>hola</p>");
     ASSERT_TRUE(server_->start().ok());
     port_ = server_->port();
@@ -293,6 +301,7 @@ TEST_F(ServerTest, PerClientRateLimitUsesTheInjectedClock) {
   options.clock = &clock;
   options.rate_limit_rps = 1;
   options.rate_limit_burst = 2;
+  options.rate_limit_loopback = true;  // the test client is local
   start(options);
   TestClient client(port_);
   EXPECT_EQ(client.request("GET", "/v1/items/1").status, 200);
@@ -304,6 +313,63 @@ TEST_F(ServerTest, PerClientRateLimitUsesTheInjectedClock) {
   EXPECT_EQ(client.request("GET", "/healthz").status, 200);  // exempt
   clock.advance(std::chrono::seconds(1));
   EXPECT_EQ(client.request("GET", "/v1/items/4").status, 200);
+}
+
+TEST_F(ServerTest, AClientBehindATrustedProxyIsNamedByXForwardedFor) {
+  start();  // default: a proxy on this machine (loopback) is trusted
+  auto direct = body_json(http_request(port_, "GET", "/v1/client"));
+  EXPECT_EQ(direct["remote"], "127.0.0.1");
+  EXPECT_EQ(direct["forwarded"], false);
+  // What the client itself wrote (the first entry) is not believed; what the proxy appended is.
+  auto proxied = body_json(http_request(port_, "GET", "/v1/client", "",
+                                        {{"X-Forwarded-For", "6.6.6.6, 203.0.113.7"}}));
+  EXPECT_EQ(proxied["remote"], "203.0.113.7");
+  EXPECT_EQ(proxied["peer"], "127.0.0.1");
+  EXPECT_EQ(proxied["forwarded"], true);
+  auto garbage = body_json(http_request(port_, "GET", "/v1/client", "",
+                                        {{"X-Forwarded-For", "<script>, not-an-ip"}}));
+  EXPECT_EQ(garbage["remote"], "127.0.0.1");
+  EXPECT_EQ(garbage["forwarded"], false);
+}
+
+TEST_F(ServerTest, XForwardedForFromAPeerThatIsNotTrustedIsIgnored) {
+  ServerOptions options;
+  options.trusted_proxies = {"10.0.0.0/8"};
+  start(options);
+  auto spoofed = body_json(http_request(port_, "GET", "/v1/client", "",
+                                        {{"X-Forwarded-For", "203.0.113.7"}}));
+  EXPECT_EQ(spoofed["remote"], "127.0.0.1");
+  EXPECT_EQ(spoofed["forwarded"], false);
+}
+
+TEST_F(ServerTest, DefaultRateLimitSparesLocalClientsButNotProxiedOnes) {
+  FakeClock& clock = fake_clock_;
+  ServerOptions options;  // defaults: 20 requests/s, burst 60, loopback exempt
+  options.clock = &clock;
+  start(options);
+  TestClient client(port_);
+  for (int i = 0; i < 80; ++i) ASSERT_EQ(client.request("GET", "/v1/items/1").status, 200) << i;
+  const std::vector<std::pair<std::string, std::string>> customer = {{"X-Forwarded-For", "203.0.113.7"}};
+  int allowed = 0;
+  while (allowed < 100 && client.request("GET", "/v1/items/1", "", customer).status == 200) ++allowed;
+  EXPECT_EQ(allowed, 60);
+  auto limited = client.request("GET", "/v1/items/1", "", customer);
+  EXPECT_EQ(limited.status, 429);
+  // Another customer behind the same proxy has a bucket of its own.
+  EXPECT_EQ(client.request("GET", "/v1/items/1", "", {{"X-Forwarded-For", "198.51.100.2"}}).status, 200);
+  clock.advance(std::chrono::seconds(1));
+  EXPECT_EQ(client.request("GET", "/v1/items/1", "", customer).status, 200);
+}
+
+TEST(ServerStartTest, ABadTrustedProxyStopsStartWithItsName) {
+  ServerOptions options;
+  options.port = 0;
+  options.access_log = false;
+  options.trusted_proxies = {"127.0.0.1", "10.0.0.0/33"};
+  Server server(options);
+  Status started = server.start();
+  EXPECT_EQ(started.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(started.message().find("10.0.0.0/33"), std::string::npos) << started.to_string();
 }
 
 TEST_F(ServerTest, StaticAssetsAndHead) {
