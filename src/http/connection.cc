@@ -212,8 +212,12 @@ asio::awaitable<void> Connection::run() {
     Outcome outcome = co_await serve_one(request, message.keep_alive());
     const double seconds = elapsed_seconds();
     if (options.access_log && spdlog::should_log(spdlog::level::info)) {
+      // A route with parameters is logged by its pattern: session ids, which let whoever holds
+      // one talk as that customer, stay out of the log (the request id links to the rest).
+      const bool has_params = request.route.find('{') != std::string::npos;
       spdlog::info("http {} {} {} {} {}B {:.2f}ms {}", request.request_id, request.method,
-                   request.path, outcome.status, outcome.bytes, seconds * 1000, request.remote_address);
+                   has_params ? request.route : request.path, outcome.status, outcome.bytes,
+                   seconds * 1000, request.remote_address);
     }
     keep_alive = outcome.keep_alive;
   }

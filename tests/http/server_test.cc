@@ -7,11 +7,15 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include <spdlog/sinks/ostream_sink.h>
+
 #include "common/clock.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "common/threads.h"
 #include "http/json.h"
 #include "http/test_client.h"
@@ -30,7 +34,7 @@ class ServerTest : public ::testing::Test {
     options.io_threads = 2;
     options.worker_threads = 2;
     options.metrics = &metrics_;
-    options.access_log = false;
+    options.access_log = access_log_;
     server_ = std::make_unique<Server>(options);
     Router& router = server_->router();
     ASSERT_TRUE(router
@@ -109,6 +113,7 @@ class ServerTest : public ::testing::Test {
 
   MetricsRegistry metrics_;
   FakeClock fake_clock_;
+  bool access_log_ = false;  ///< set before start() to test the access log
   std::unique_ptr<Server> server_;
   uint16_t port_ = 0;
 };
@@ -359,6 +364,29 @@ TEST_F(ServerTest, DefaultRateLimitSparesLocalClientsButNotProxiedOnes) {
   EXPECT_EQ(client.request("GET", "/v1/items/1", "", {{"X-Forwarded-For", "198.51.100.2"}}).status, 200);
   clock.advance(std::chrono::seconds(1));
   EXPECT_EQ(client.request("GET", "/v1/items/1", "", customer).status, 200);
+}
+
+TEST_F(ServerTest, AccessLogHidesPathParametersAndCannotBeForged) {
+  std::ostringstream out;
+  auto previous = spdlog::default_logger();
+  auto logger = std::make_shared<spdlog::logger>(
+      "access-log-test", std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
+  logger->set_formatter(make_log_formatter(false));
+  logger->set_level(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+  access_log_ = true;
+  start();
+  EXPECT_EQ(http_request(port_, "GET", "/v1/items/ses_secret42").status, 200);
+  EXPECT_EQ(http_request(port_, "GET", "/v1/x%0A2026-12-07T00:00:00.000%20info%20forged", "",
+                         {{"X-Forwarded-For", "203.0.113.7"}}).status, 404);
+  server_->stop();
+  spdlog::set_default_logger(previous);
+  const std::string log = out.str();
+  EXPECT_NE(log.find("GET /v1/items/{id} 200"), std::string::npos) << log;
+  EXPECT_EQ(log.find("ses_secret42"), std::string::npos) << log;
+  EXPECT_NE(log.find("GET /v1/x\\x0a2026-12-07T00:00:00.000 info forged 404"), std::string::npos) << log;
+  EXPECT_NE(log.find("ms 203.0.113.7"), std::string::npos) << log;  // the client, not the proxy
+  EXPECT_EQ(log.find("\n2026-12-07T00:00:00.000"), std::string::npos) << log;  // no forged line
 }
 
 TEST(ServerStartTest, ABadTrustedProxyStopsStartWithItsName) {
