@@ -42,8 +42,11 @@ namespace {
 /// The after_ready_handlers() hooks of the current runner thread (null on other threads).
 thread_local std::vector<std::weak_ptr<IoRunner::BurstHook>>* t_hooks = nullptr;
 
-/// Handlers run in one burst at most, so hooks (e.g. batched socket writes) wait ~1-2 ms at most.
-constexpr int kMaxBurst = 512;
+/// Handlers run in one burst at most. A token read early in a burst is written only when the
+/// burst's hooks run, so a long burst holds it back: on saturated CPUs 512 handlers took tens of
+/// milliseconds of wall time. With 64, p99 at 2,000 chats was lower in 8 of 8 interleaved pairs
+/// (docs/PERFORMANCE.md); 16 and 32 gave nothing more.
+constexpr int kMaxBurst = 64;
 
 /// A runner thread: runs a burst of ready handlers, then the hooks they queued, then waits.
 void run_in_bursts(asio::io_context& ioc) {
