@@ -18,6 +18,7 @@ struct GlobalOptions {
   std::string config_file;  ///< --config, ATIENDE_CONFIG
   bool json = false;        ///< --json: machine-readable output on stdout
   std::string log_level;    ///< --log-level
+  std::string log_format;   ///< --log-format: "text" or "json" ("" = env or text)
 };
 
 /// Exit codes of the CLI contract.

@@ -19,7 +19,12 @@ int main(int argc, char** argv) {
                  "Data directory (default ./atiende-data; env ATIENDE_DATA)");
   app.add_option("--config", globals.config_file, "TOML config file (env ATIENDE_CONFIG)");
   app.add_flag("--json", globals.json, "Machine-readable JSON output on stdout");
-  app.add_option("--log-level", globals.log_level, "trace|debug|info|warn|error|off (default warn)");
+  app.add_option("--log-level", globals.log_level,
+                 "trace|debug|info|warn|error|off (default warn; env ATIENDE_LOG_LEVEL)");
+  app.add_option("--log-format", globals.log_format,
+                 "text|json: log lines on stderr as text, or one JSON object per line\n"
+                 "{\"ts\",\"level\",\"msg\"} for a log collector (default text; env ATIENDE_LOG_FORMAT)")
+      ->check(CLI::IsMember({"text", "json"}));
 
   std::map<CLI::App*, std::function<int()>> runners;
   for (auto& command : command_registry()) {
@@ -42,7 +47,16 @@ int main(int argc, char** argv) {
     const char* env_level = std::getenv("ATIENDE_LOG_LEVEL");
     level = env_level ? env_level : "warn";
   }
-  atiende::init_logging(level);
+  std::string format = globals.log_format;
+  if (format.empty()) {
+    const char* env_format = std::getenv("ATIENDE_LOG_FORMAT");
+    format = env_format ? env_format : "text";
+  }
+  if (format != "text" && format != "json") {
+    std::cerr << "error: ATIENDE_LOG_FORMAT must be text or json, not '" << format << "'\n";
+    return kExitUsage;
+  }
+  atiende::init_logging(level, format == "json");
   for (auto* sub : app.get_subcommands()) {
     auto it = runners.find(sub);
     if (it != runners.end()) return it->second();
